@@ -1,3 +1,5 @@
+//! The `promptbook` binary: parse arguments, run the command, map errors to exit codes.
+
 fn main() {
-    println!("Hello, world!");
+    std::process::exit(promptbook::cli::main());
 }

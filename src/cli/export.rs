@@ -1,0 +1,28 @@
+//! `promptbook export`: a recipe's YAML, exactly as stored.
+
+use std::path::PathBuf;
+
+use super::Ctx;
+use super::output::write_file;
+use crate::error::Result;
+
+/// Print a recipe's YAML file (adding it again round-trips exactly).
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  promptbook export blog-draft > blog-draft.yaml\n  promptbook export blog-draft -o blog-draft.yaml"
+)]
+pub struct Args {
+    /// The recipe's name.
+    pub name: String,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let stored = ctx.library()?.get(&args.name)?;
+    match &args.out {
+        Some(path) => write_file(path, &stored.yaml),
+        None => ctx.out.print(&stored.yaml),
+    }
+}

@@ -1,0 +1,135 @@
+//! The command line: clap definitions and one module per command. The `///` comments on the
+//! argument types are the `--help` text.
+
+mod add;
+mod completions;
+mod export;
+mod list;
+mod models;
+mod output;
+mod render;
+mod rm;
+mod search;
+mod show;
+
+use std::path::PathBuf;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+use crate::store::Library;
+
+pub use output::Out;
+
+/// Keep reusable prompt recipes and render them into ready-to-send prompts.
+///
+/// Recipes live in one SQLite library (created and seeded with starter recipes on first
+/// use). Render one to text for a chat, or to the exact request body for the Anthropic or
+/// OpenAI API.
+#[derive(Debug, Parser)]
+#[command(
+    name = "promptbook",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "Examples:\n  promptbook list\n  promptbook render blog-draft --var topic=\"remote onboarding\"\n  promptbook search email"
+)]
+pub struct Cli {
+    /// The library file to use (default: promptbook/library.sqlite3 in your data folder).
+    #[arg(long, global = true, env = crate::paths::LIBRARY_ENV, value_name = "PATH")]
+    pub library: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    List(list::Args),
+    Search(search::Args),
+    Show(show::Args),
+    Render(render::Args),
+    Add(add::Args),
+    Export(export::Args),
+    Rm(rm::Args),
+    Models(models::Args),
+    Completions(completions::Args),
+}
+
+/// What every command may need: the library (opened on first use) and the output streams.
+pub struct Ctx {
+    library_path: Option<PathBuf>,
+    library: Option<Library>,
+    pub out: Out,
+}
+
+impl Ctx {
+    /// The library, opened (and created on first use) now.
+    pub fn library(&mut self) -> Result<&mut Library> {
+        if self.library.is_none() {
+            let path = Library::resolve_path(self.library_path.as_deref())?;
+            self.library = Some(Library::open(&path)?);
+        }
+        Ok(self.library.as_mut().expect("just opened"))
+    }
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: promptbook hit an internal error{place}; nothing more was written.");
+        eprintln!("  hint: please report this with the command you ran");
+    }));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return e.exit_code();
+        }
+    };
+    let mut ctx = Ctx {
+        library_path: cli.library.clone(),
+        library: None,
+        out: Out::new(),
+    };
+    match run(cli.command, &mut ctx) {
+        Ok(()) => 0,
+        Err(e) => {
+            report(&e);
+            e.exit_code()
+        }
+    }
+}
+
+/// Prints an error the way every command does.
+pub fn report(e: &Error) {
+    let mut stderr = String::new();
+    stderr.push_str("error: ");
+    stderr.push_str(&e.message);
+    for h in &e.hints {
+        stderr.push_str("\n  hint: ");
+        stderr.push_str(h);
+    }
+    eprintln!("{stderr}");
+}
+
+fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
+    match command {
+        Command::List(a) => list::run(a, ctx),
+        Command::Search(a) => search::run(a, ctx),
+        Command::Show(a) => show::run(a, ctx),
+        Command::Render(a) => render::run(a, ctx),
+        Command::Add(a) => add::run(a, ctx),
+        Command::Export(a) => export::run(a, ctx),
+        Command::Rm(a) => rm::run(a, ctx),
+        Command::Models(a) => models::run(a, ctx),
+        Command::Completions(a) => completions::run(a, &mut Cli::command()),
+    }
+}

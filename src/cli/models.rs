@@ -1,0 +1,65 @@
+//! `promptbook models`: the model catalog.
+
+use super::Ctx;
+use super::output::table;
+use crate::catalog::{Catalog, Provider};
+use crate::error::Result;
+use crate::render::targets::group;
+
+/// List the models promptbook knows: context window and list prices.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  promptbook models\n\nAdd or change models in models.yaml in promptbook's config folder (its path is printed below the table)."
+)]
+pub struct Args {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let catalog = Catalog::load()?;
+    if args.json {
+        return ctx
+            .out
+            .print(&(serde_json::to_string_pretty(&catalog).expect("serializable") + "\n"));
+    }
+    let mut rows = vec![vec![
+        "MODEL".into(),
+        "FAMILY".into(),
+        "API".into(),
+        "CONTEXT".into(),
+        "INPUT $/M".into(),
+        "OUTPUT $/M".into(),
+    ]];
+    for m in &catalog.models {
+        let family = catalog
+            .families
+            .iter()
+            .find(|(_, id)| **id == m.id)
+            .map(|(f, _)| format!("{f} (newest)"))
+            .or_else(|| m.family.clone())
+            .unwrap_or_default();
+        rows.push(vec![
+            m.id.clone(),
+            family,
+            match m.provider {
+                Provider::Anthropic => "anthropic".into(),
+                Provider::Openai => "openai".into(),
+            },
+            group(m.context_window),
+            format!("{:.2}", m.input_per_mtok),
+            format!("{:.2}", m.output_per_mtok),
+        ]);
+    }
+    let mut s = table(&rows);
+    s.push_str(&format!(
+        "\nList prices in USD per million tokens, as of {}. Token counts are estimates.\n",
+        catalog.prices_as_of
+    ));
+    if let Some(p) = Catalog::override_path() {
+        let state = if p.exists() { "in use" } else { "not present" };
+        s.push_str(&format!("Your overrides: {} ({state})\n", p.display()));
+    }
+    ctx.out.print(&s)
+}

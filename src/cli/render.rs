@@ -1,0 +1,175 @@
+//! `promptbook render`: fill a recipe with values and print, or save, the prompt.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::Ctx;
+use super::output::write_file;
+use crate::error::{Error, ErrorKind, Result};
+use crate::recipe::Recipe;
+use crate::render::targets::{Format, Rendered, produce};
+use crate::render::{Input, Prompt, render, resolve};
+use crate::yaml;
+
+/// Render a recipe into a ready-to-send prompt.
+///
+/// Give values with --var NAME=VALUE (repeat it; a list variable also takes comma-separated
+/// items). A value of @FILE reads the file, - reads standard input, and @@text means the
+/// literal text @text. Defaults fill what you leave out.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  promptbook render blog-draft --var topic=\"remote onboarding\"
+  promptbook render blog-draft --var topic=AI --var keywords=agents,evals --var tone=formal
+  promptbook render unit-tests --var code=@src/lib.rs --format anthropic -o body.json
+  git diff | promptbook render code-review --var diff=-
+  promptbook render blog-draft --vars answers.yaml --format curl | sh")]
+pub struct Args {
+    /// The recipe's name.
+    pub name: String,
+    /// A variable's value: NAME=VALUE, NAME=@FILE or NAME=- (standard input).
+    #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file mapping variable names to values.
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// What to produce.
+    #[arg(long, short, default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: String,
+    /// The model to use instead of the recipe's hint (a family like sonnet, or a model id).
+    #[arg(long, short)]
+    pub model: Option<String>,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Render even if the prompt does not fit the model's context window.
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let format: Format = args.format.parse()?;
+    let recipe = ctx.library()?.load(&args.name)?;
+    let given = gather_inputs(
+        &args.vars,
+        args.vars_file.as_deref(),
+        &mut std::io::stdin().lock(),
+    )?;
+    let prompt = render_with(&recipe, &given)?;
+    let rendered = produce(&prompt, format, args.model.as_deref(), args.force)?;
+    emit(ctx, &rendered, args.out.as_deref())
+}
+
+/// Resolves and renders, with errors that name the `--var` flag to pass.
+pub fn render_with(recipe: &Recipe, given: &[(String, Input)]) -> Result<Prompt> {
+    let values =
+        resolve(recipe, given).map_err(|e| e.to_error(recipe, &|n| format!("--var {n}=…")))?;
+    render(recipe, &values)
+}
+
+/// Prints or saves a finished render.
+pub fn emit(ctx: &Ctx, rendered: &Rendered, out: Option<&Path>) -> Result<()> {
+    match out {
+        Some(path) => write_file(path, &rendered.text),
+        None => ctx.out.print(&rendered.text),
+    }
+}
+
+/// Reads `--vars FILE` and every `--var`, in that order (so flags win over the file).
+pub fn gather_inputs(
+    flags: &[String],
+    file: Option<&Path>,
+    stdin: &mut dyn Read,
+) -> Result<Vec<(String, Input)>> {
+    let mut given = Vec::new();
+    if let Some(path) = file {
+        let text = read_text_file(path, "--vars file")?;
+        let map: IndexMap<String, Value> = yaml::from_str(&text).map_err(|e| {
+            let at = e
+                .position
+                .map(|p| format!(":{}:{}", p.line, p.column))
+                .unwrap_or_default();
+            Error::usage(format!("{}{at}: {}", path.display(), e.message))
+                .hint("a --vars file is a YAML or JSON mapping, e.g. `topic: remote onboarding`")
+        })?;
+        given.extend(map.into_iter().map(|(k, v)| (k, Input::Value(v))));
+    }
+    let mut stdin_used = false;
+    for flag in flags {
+        let Some((name, raw)) = flag.split_once('=') else {
+            return Err(Error::usage(format!("--var {flag:?} has no `=`"))
+                .hint(format!("write it as --var {flag}=VALUE")));
+        };
+        let name = name.trim().to_string();
+        let value = if raw == "-" {
+            if stdin_used {
+                return Err(
+                    Error::usage("standard input (`-`) can be read for one variable only")
+                        .hint("give the other values with @FILE"),
+                );
+            }
+            stdin_used = true;
+            let mut buf = Vec::new();
+            stdin
+                .read_to_end(&mut buf)
+                .map_err(|e| Error::failed(format!("cannot read standard input: {e}")))?;
+            String::from_utf8(buf).map_err(|_| {
+                Error::usage(format!("standard input for `{name}` is not UTF-8 text"))
+                    .hint("convert it to UTF-8 first")
+            })?
+        } else if let Some(literal) = raw.strip_prefix("@@") {
+            format!("@{literal}")
+        } else if let Some(path) = raw.strip_prefix('@') {
+            read_text_file(Path::new(path), &format!("the file for `{name}`"))?
+        } else {
+            raw.to_string()
+        };
+        given.push((name, Input::Text(value)));
+    }
+    Ok(given)
+}
+
+/// Reads a UTF-8 text file given by the user, with errors that say which and why.
+pub fn read_text_file(path: &Path, what: &str) -> Result<String> {
+    let limit = crate::recipe::values::MAX_VALUE_BYTES as u64;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Error::new(
+            ErrorKind::NotFound,
+            format!("cannot read {what} {}: {}", path.display(), io_reason(&e)),
+        )
+        .hint("check the path; it is relative to the folder you run promptbook in")
+    })?;
+    if meta.len() > limit {
+        return Err(Error::usage(format!(
+            "{what} {} is {} bytes, over the limit of {limit} bytes (1 MiB)",
+            path.display(),
+            meta.len()
+        ))
+        .hint("check that this is the right file"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::failed(format!(
+            "cannot read {what} {}: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::usage(format!(
+            "{what} {} is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+        .hint("convert it to UTF-8, e.g. iconv -f latin1 -t utf-8")
+    })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,123 @@
+//! `promptbook show`: everything about one recipe.
+
+use std::fmt::Write as _;
+
+use super::Ctx;
+use super::output::table;
+use crate::error::Result;
+use crate::recipe::values::fmt_num;
+
+/// Show a recipe: description, variables, model hints, examples and the template.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  promptbook show blog-draft")]
+pub struct Args {
+    /// The recipe's name.
+    pub name: String,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let stored = ctx.library()?.get(&args.name)?;
+    let r = stored.parse()?;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} — {}", ctx.out.bold(r.name()), r.title);
+    let version = r
+        .version
+        .as_deref()
+        .map(|v| format!("version {v}, "))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "({version}stored as v{}, {})",
+        stored.version, stored.created_at
+    );
+    if !r.description.is_empty() {
+        let _ = writeln!(s, "\n{}", r.description.trim_end());
+    }
+    if !r.tags.is_empty() {
+        let _ = writeln!(s, "\nTags: {}", r.tags.join(", "));
+    }
+    let m = &r.model;
+    let mut hint = Vec::new();
+    if let Some(p) = &m.prefer {
+        hint.push(p.clone());
+    }
+    if let Some(t) = m.temperature {
+        hint.push(format!("temperature {t}"));
+    }
+    if let Some(t) = m.max_tokens {
+        hint.push(format!("max_tokens {t}"));
+    }
+    if !hint.is_empty() {
+        let _ = writeln!(s, "Model: {}", hint.join(" · "));
+    }
+    if let Some(why) = &m.why {
+        let _ = writeln!(s, "  why: {why}");
+    }
+    if !r.variables.is_empty() {
+        let _ = writeln!(s, "\nVariables:");
+        let mut rows = Vec::new();
+        for (name, v) in &r.variables {
+            let mut facts = Vec::new();
+            if v.needs_value() {
+                facts.push("required".to_string());
+            }
+            if let Some(d) = &v.default {
+                let shown = match d {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                facts.push(format!("default: {shown}"));
+            }
+            if !v.choices.is_empty() {
+                facts.push(format!("choices: {}", v.choices.join(", ")));
+            }
+            match (v.min, v.max) {
+                (Some(a), Some(b)) => facts.push(format!("{}–{}", fmt_num(a), fmt_num(b))),
+                (Some(a), None) => facts.push(format!("≥ {}", fmt_num(a))),
+                (None, Some(b)) => facts.push(format!("≤ {}", fmt_num(b))),
+                _ => {}
+            }
+            rows.push(vec![
+                format!("  {name}"),
+                v.kind.as_str().to_string(),
+                facts.join("; "),
+                v.description.clone().unwrap_or_default(),
+            ]);
+        }
+        s.push_str(&table(&rows));
+    }
+    let _ = writeln!(
+        s,
+        "\nExamples: {}   Tests: {}",
+        r.examples.len(),
+        r.tests.len()
+    );
+    if let Some(sys) = &r.system {
+        let _ = writeln!(s, "\nSystem:\n{}", indent(sys));
+    }
+    if let Some(p) = &r.prompt {
+        let _ = writeln!(s, "\nPrompt:\n{}", indent(p));
+    }
+    for m in &r.messages {
+        let _ = writeln!(s, "\n{}:\n{}", m.role.as_str(), indent(&m.content));
+    }
+    let required: Vec<String> = r
+        .required_without_default()
+        .map(|n| format!("--var {n}=…"))
+        .collect();
+    let _ = writeln!(
+        s,
+        "\nRender it: promptbook render {} {}",
+        r.name(),
+        required.join(" ").trim_end()
+    );
+    ctx.out.print(&s)
+}
+
+fn indent(text: &str) -> String {
+    text.trim_end()
+        .lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

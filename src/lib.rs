@@ -1,0 +1,17 @@
+//! promptbook: a prompt recipe library. The core (recipe, render, store, catalog) is the API
+//! every face uses; the command line (`cli`) is one such face.
+
+pub mod catalog;
+pub mod cli;
+pub mod error;
+pub mod paths;
+pub mod recipe;
+pub mod render;
+pub mod store;
+pub mod yaml;
+
+pub use error::{Error, ErrorKind, Result};
+pub use recipe::Recipe;
+pub use render::targets::{Format, Rendered, produce};
+pub use render::{Input, Prompt, render, resolve};
+pub use store::Library;

@@ -1,0 +1,612 @@
+//! Recipes: the types, parsing with located errors, and validation.
+
+mod located;
+pub mod template_refs;
+mod types;
+pub mod values;
+
+use std::fmt::Write as _;
+
+use handlebars::template::Template;
+use indexmap::IndexMap;
+use serde_json::Value;
+
+pub use located::Located;
+pub use types::*;
+
+use crate::error::{Error, did_you_mean};
+use crate::yaml::{self, Position};
+
+/// The largest recipe file accepted, in bytes.
+pub const MAX_RECIPE_BYTES: usize = 1024 * 1024;
+
+/// The context name under which templates can place the examples themselves.
+pub const EXAMPLES_VAR: &str = "examples";
+
+/// How bad a finding is: errors stop a recipe from being stored; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One finding about a recipe file, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    #[serde(flatten, serialize_with = "ser_position")]
+    pub position: Option<Position>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+fn ser_position<S: serde::Serializer>(p: &Option<Position>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut m = s.serialize_map(None)?;
+    if let Some(p) = p {
+        m.serialize_entry("line", &p.line)?;
+        m.serialize_entry("column", &p.column)?;
+    }
+    m.end()
+}
+
+impl Diagnostic {
+    /// An error at `position`.
+    pub fn error(message: impl Into<String>, position: Option<Position>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            position,
+            hint: None,
+        }
+    }
+
+    /// A warning at `position`.
+    pub fn warning(message: impl Into<String>, position: Option<Position>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            message: message.into(),
+            position,
+            hint: None,
+        }
+    }
+
+    /// Adds how to fix it.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `origin:line:column: message` (and the hint on the next line).
+    pub fn render(&self, origin: &str) -> String {
+        let mut s = match self.position {
+            Some(p) if p.line > 0 => format!("{origin}:{}:{}: {}", p.line, p.column, self.message),
+            _ => format!("{origin}: {}", self.message),
+        };
+        if let Some(h) = &self.hint {
+            let _ = write!(s, "\n  hint: {h}");
+        }
+        s
+    }
+}
+
+/// A recipe file that could not be accepted: where it came from and every problem found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invalid {
+    pub origin: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Invalid> for Error {
+    fn from(inv: Invalid) -> Error {
+        let errors: Vec<&Diagnostic> = inv
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        let message = if errors.len() == 1 {
+            errors[0].render(&inv.origin)
+        } else {
+            let mut m = format!("{} has {} problems:", inv.origin, errors.len());
+            for d in &errors {
+                let _ = write!(m, "\n  {}", d.render(&inv.origin).replace('\n', "\n  "));
+            }
+            m
+        };
+        Error::invalid(message).hint("fix the recipe file and try again; `promptbook show` and the README describe the format")
+    }
+}
+
+/// Templates compiled once when the recipe is parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Compiled {
+    pub system: Option<Template>,
+    pub prompt: Option<Template>,
+    pub messages: Vec<(Role, Template)>,
+    /// The templates place the examples themselves (`{{#each examples}}`).
+    pub places_examples: bool,
+}
+
+/// A parsed, validated recipe with its templates compiled.
+#[derive(Debug, Clone)]
+pub struct Recipe {
+    pub def: RecipeFile,
+    pub compiled: Compiled,
+}
+
+impl std::ops::Deref for Recipe {
+    type Target = RecipeFile;
+    fn deref(&self) -> &RecipeFile {
+        &self.def
+    }
+}
+
+impl Recipe {
+    /// The recipe's name.
+    pub fn name(&self) -> &str {
+        &self.def.name.value
+    }
+
+    /// Parses and validates recipe YAML; `origin` names the file in messages.
+    pub fn parse(source: &str, origin: &str) -> Result<Recipe, Invalid> {
+        let invalid = |diagnostics| Invalid {
+            origin: origin.to_string(),
+            diagnostics,
+        };
+        if source.len() > MAX_RECIPE_BYTES {
+            return Err(invalid(vec![Diagnostic::error(
+                format!("the file is {} bytes, over the limit of {MAX_RECIPE_BYTES} bytes (1 MiB)", source.len()),
+                None,
+            )
+            .hint("split it into smaller recipes, or move long text into a variable given with @file")]));
+        }
+        let def: RecipeFile = yaml::from_str(source).map_err(|e| {
+            let hint = yaml_hint(&e.message);
+            let mut d = Diagnostic::error(e.message, e.position);
+            d.hint = hint;
+            invalid(vec![d])
+        })?;
+        let (compiled, diagnostics) = validate(&def);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(invalid(diagnostics));
+        }
+        Ok(Recipe { def, compiled })
+    }
+
+    /// Parses a file's bytes, refusing text that is not UTF-8.
+    pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Recipe, Invalid> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Recipe::parse(s, origin),
+            Err(e) => {
+                let upto = &bytes[..e.valid_up_to()];
+                let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+                let column =
+                    upto.len() - upto.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+                Err(Invalid {
+                    origin: origin.to_string(),
+                    diagnostics: vec![
+                        Diagnostic::error(
+                            "the file is not valid UTF-8 text",
+                            Some(Position { line, column }),
+                        )
+                        .hint("save the file as UTF-8 in your editor"),
+                    ],
+                })
+            }
+        }
+    }
+
+    /// The names of the variables that have no value unless the user gives one.
+    pub fn required_without_default(&self) -> impl Iterator<Item = &str> {
+        self.variables
+            .iter()
+            .filter(|(_, v)| v.needs_value())
+            .map(|(k, _)| k.as_str())
+    }
+}
+
+fn yaml_hint(message: &str) -> Option<String> {
+    if message.starts_with("unknown field") {
+        Some("remove or rename the field; the allowed fields are listed after `expected`".into())
+    } else if message.starts_with("duplicate mapping key") {
+        Some("each key may appear once; remove one of them".into())
+    } else if message.starts_with("missing field") {
+        Some("add the field".into())
+    } else {
+        Some("check the indentation and quoting at that place; a value with `: ` or `#` needs quotes".into())
+    }
+}
+
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn is_var_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_lowercase() || b == b'_')
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Maps a position inside a template to a position in the file.
+pub fn file_position(template_at: Position, line: usize, column: usize) -> Position {
+    if template_at.line == 0 {
+        return Position::default();
+    }
+    Position {
+        line: template_at.line + line.saturating_sub(1),
+        column: template_at.column + column.saturating_sub(1),
+    }
+}
+
+fn validate(def: &RecipeFile) -> (Compiled, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let name = &def.name;
+    if !is_kebab(name) {
+        out.push(
+            Diagnostic::error(format!("the name {:?} is not kebab-case", name.value), Some(name.position))
+                .hint("use lowercase letters, digits and single dashes, e.g. `blog-draft` (64 characters at most)"),
+        );
+    }
+    if def.title.trim().is_empty() {
+        out.push(
+            Diagnostic::error("the title is empty", Some(name.position))
+                .hint("add `title: A short human title`"),
+        );
+    }
+    validate_model(def, &mut out);
+    validate_variables(def, &mut out);
+    let compiled = compile_templates(def, &mut out);
+    validate_examples(def, &mut out);
+    validate_tests(def, &mut out);
+    (compiled, out)
+}
+
+fn validate_model(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+    let at = Some(def.name.position);
+    if let Some(t) = def.model.temperature.filter(|t| !(0.0..=2.0).contains(t)) {
+        out.push(
+            Diagnostic::error(format!("model.temperature {t} is out of range"), at)
+                .hint("use a value from 0 to 2"),
+        );
+    }
+    if def.model.max_tokens == Some(0) {
+        out.push(
+            Diagnostic::error("model.max_tokens is 0", at)
+                .hint("give the most tokens the answer may take, e.g. 1000"),
+        );
+    }
+    if def
+        .model
+        .prefer
+        .as_deref()
+        .is_some_and(|p| p.trim().is_empty())
+    {
+        out.push(
+            Diagnostic::error("model.prefer is empty", at)
+                .hint("name a family (haiku, sonnet, opus) or a model id"),
+        );
+    }
+}
+
+fn validate_variables(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+    for (name, var) in &def.variables {
+        let at = Some(var.position);
+        if !is_var_name(name) {
+            out.push(
+                Diagnostic::error(format!("the variable name `{name}` is not allowed"), at)
+                    .hint("use lowercase letters, digits and underscores, starting with a letter, e.g. `target_audience`"),
+            );
+        }
+        if name == EXAMPLES_VAR {
+            out.push(
+                Diagnostic::error("`examples` is reserved for the few-shot examples", at)
+                    .hint("rename the variable"),
+            );
+        }
+        let numeric = matches!(var.kind, VarType::Integer | VarType::Number);
+        if var.kind == VarType::Choice && var.choices.is_empty() {
+            out.push(
+                Diagnostic::error(format!("`{name}` is a choice but has no `choices`"), at)
+                    .hint("add `choices: [a, b, c]`"),
+            );
+        }
+        if var.kind != VarType::Choice && !var.choices.is_empty() {
+            out.push(
+                Diagnostic::error(
+                    format!("`{name}` has `choices` but is a {}", var.kind.as_str()),
+                    at,
+                )
+                .hint("set `type: choice`, or remove `choices`"),
+            );
+        }
+        if !numeric && (var.min.is_some() || var.max.is_some()) {
+            out.push(
+                Diagnostic::error(
+                    format!("`{name}` has `min`/`max` but is a {}", var.kind.as_str()),
+                    at,
+                )
+                .hint("only integer and number variables take min and max"),
+            );
+        }
+        if let (Some(min), Some(max)) = (var.min, var.max)
+            && min > max
+        {
+            out.push(
+                Diagnostic::error(format!("`{name}` has min {min} above max {max}"), at)
+                    .hint("swap them"),
+            );
+        }
+        if let Some(default) = &var.default
+            && let Err(e) = values::check(name, var, default.clone())
+        {
+            let mut d = Diagnostic::error(format!("invalid default: {}", e.message), at);
+            d.hint = e
+                .hint
+                .or(Some("change the default so it fits the variable".into()));
+            out.push(d);
+        }
+    }
+}
+
+fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
+    let mut compiled = Compiled::default();
+    let mut used: Vec<(String, Position)> = Vec::new();
+    let mut compile = |field: &str,
+                       t: &Located<String>,
+                       out: &mut Vec<Diagnostic>|
+     -> Option<Template> {
+        match Template::compile(&t.value) {
+            Ok(template) => {
+                let refs = template_refs::collect(&template);
+                for p in refs.problems {
+                    out.push(
+                        Diagnostic::error(
+                            format!("in `{field}`: {}", p.message),
+                            Some(file_position(t.position, p.line, p.column)),
+                        )
+                        .hint(
+                            "recipes may use variables, if/unless/each/with and the helpers listed",
+                        ),
+                    );
+                }
+                for v in refs.vars {
+                    used.push((v.name, file_position(t.position, v.line, v.column)));
+                }
+                Some(template)
+            }
+            Err(e) => {
+                let (line, column) = e.pos().unwrap_or((1, 1));
+                out.push(
+                    Diagnostic::error(
+                        format!("in `{field}`: template syntax error: {}", first_line(&e.reason().to_string())),
+                        Some(file_position(t.position, line, column)),
+                    )
+                    .hint("check that every `{{` has a matching `}}` and every `{{#block}}` its `{{/block}}`"),
+                );
+                None
+            }
+        }
+    };
+    if let Some(s) = &def.system {
+        compiled.system = compile("system", s, out);
+    }
+    match (&def.prompt, def.messages.is_empty()) {
+        (Some(_), false) => out.push(
+            Diagnostic::error(
+                "the recipe has both `prompt` and `messages`",
+                Some(def.name.position),
+            )
+            .hint("use `prompt` for one user turn, or `messages` for several turns, not both"),
+        ),
+        (None, true) => out.push(
+            Diagnostic::error("the recipe has no `prompt`", Some(def.name.position)).hint(
+                "add `prompt: |` with the text of the request (or `messages:` for several turns)",
+            ),
+        ),
+        (Some(p), true) => compiled.prompt = compile("prompt", p, out),
+        (None, false) => {
+            for (i, m) in def.messages.iter().enumerate() {
+                if let Some(t) = compile(&format!("messages[{i}]"), &m.content, out) {
+                    compiled.messages.push((m.role, t));
+                }
+            }
+            if let Some(last) = def.messages.last()
+                && last.role != Role::User
+            {
+                out.push(
+                    Diagnostic::error("the last message must be a user turn", Some(last.position))
+                        .hint("end `messages:` with `- role: user`"),
+                );
+            }
+        }
+    }
+    for (name, position) in used {
+        if name == EXAMPLES_VAR {
+            compiled.places_examples = true;
+            continue;
+        }
+        if !def.variables.contains_key(&name) {
+            let hint = match did_you_mean(&name, def.variables.keys().map(String::as_str)) {
+                Some(close) => {
+                    format!("did you mean `{close}`? Otherwise declare `{name}` under `variables:`")
+                }
+                None => format!(
+                    "declare it under `variables:`, e.g. `{name}: {{ type: string, required: true }}`"
+                ),
+            };
+            out.push(
+                Diagnostic::error(
+                    format!("the template uses `{name}`, which the recipe does not declare"),
+                    Some(position),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    compiled
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// Checks values given for a recipe's variables (an example's input or a test's vars).
+fn check_values(
+    def: &RecipeFile,
+    what: &str,
+    given: &IndexMap<String, Value>,
+    at: Position,
+    require_all: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (name, value) in given {
+        match def.variables.get(name) {
+            None => {
+                let hint = match did_you_mean(name, def.variables.keys().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!(
+                        "the variables are: {}",
+                        def.variables.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                out.push(
+                    Diagnostic::error(
+                        format!("{what} names `{name}`, which the recipe does not declare"),
+                        Some(at),
+                    )
+                    .hint(hint),
+                );
+            }
+            Some(var) => {
+                if let Err(e) = values::check(name, var, value.clone()) {
+                    let mut d = Diagnostic::error(format!("{what}: {}", e.message), Some(at));
+                    d.hint = e.hint;
+                    out.push(d);
+                }
+            }
+        }
+    }
+    if require_all {
+        for (name, var) in &def.variables {
+            if var.needs_value() && !given.contains_key(name) {
+                out.push(
+                    Diagnostic::error(
+                        format!("{what} does not give the required variable `{name}`"),
+                        Some(at),
+                    )
+                    .hint(format!("add `{name}: …` to it")),
+                );
+            }
+        }
+    }
+}
+
+fn validate_examples(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+    for (i, ex) in def.examples.iter().enumerate() {
+        if let ExampleInput::Vars(vars) = &ex.input {
+            check_values(
+                def,
+                &format!("example {}", i + 1),
+                vars,
+                ex.position,
+                true,
+                out,
+            );
+        }
+    }
+}
+
+fn validate_tests(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+    for (i, case) in def.tests.iter().enumerate() {
+        let what = match &case.name {
+            Some(n) => format!("test {} ({n})", i + 1),
+            None => format!("test {}", i + 1),
+        };
+        check_values(def, &what, &case.vars, case.position, true, out);
+        for re in &case.expect.matches {
+            if let Err(e) = regex::Regex::new(re) {
+                out.push(
+                    Diagnostic::error(format!("{what}: invalid regex {re:?}: {}", first_line(&e.to_string())), Some(case.position))
+                        .hint("fix the pattern; in YAML double quotes a backslash must be doubled (\"\\\\d+\"), or use single quotes"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "name: demo\ntitle: Demo\nvariables:\n  topic: { type: string, required: true }\nprompt: |\n  About {{topic}}.\n";
+
+    #[test]
+    fn parses_a_good_recipe() {
+        let r = Recipe::parse(GOOD, "demo.yaml").unwrap();
+        assert_eq!(r.name(), "demo");
+        assert!(r.compiled.prompt.is_some());
+    }
+
+    #[test]
+    fn undeclared_variable_is_located_in_the_file() {
+        let src = GOOD.replace("About {{topic}}", "About {{topic}} for {{audiense}}");
+        let e = Recipe::parse(&src, "demo.yaml").unwrap_err();
+        assert_eq!(
+            e.diagnostics[0].position,
+            Some(Position {
+                line: 6,
+                column: 23
+            })
+        );
+        assert!(e.diagnostics[0].message.contains("`audiense`"));
+    }
+
+    #[test]
+    fn template_syntax_error_is_located() {
+        let src = GOOD.replace("About {{topic}}.", "About {{#if topic}}x");
+        let e = Recipe::parse(&src, "demo.yaml").unwrap_err();
+        assert!(
+            e.diagnostics[0].message.contains("template syntax error"),
+            "{e:?}"
+        );
+        assert!(e.diagnostics[0].position.unwrap().line >= 6);
+    }
+
+    #[test]
+    fn bad_default_is_an_error() {
+        let src = GOOD.replace(
+            "{ type: string, required: true }",
+            "{ type: choice, choices: [a, b], default: c }",
+        );
+        let e = Recipe::parse(&src, "demo.yaml").unwrap_err();
+        assert!(
+            e.diagnostics[0].message.starts_with("invalid default"),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.diagnostics[0].position,
+            Some(Position {
+                line: 4,
+                column: 10
+            })
+        );
+    }
+
+    #[test]
+    fn non_utf8_is_located() {
+        let e = Recipe::parse_bytes(b"name: a\ntitle: \xff\n", "x.yaml").unwrap_err();
+        assert_eq!(
+            e.diagnostics[0].position,
+            Some(Position { line: 2, column: 8 })
+        );
+    }
+}

@@ -1,0 +1,279 @@
+//! Rendering: Handlebars set up for prompts (strict, no escaping, values as data), variable
+//! resolution, and the output formats.
+
+mod resolve;
+pub mod targets;
+
+use std::cell::RefCell;
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason, no_escape,
+};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+pub use resolve::{Input, ResolveError, resolve};
+
+use crate::error::{Error, Result};
+use crate::recipe::{ExampleInput, ModelHints, Recipe, Role};
+
+/// One turn of the rendered conversation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Turn {
+    pub role: Role,
+    pub content: String,
+    /// Which few-shot example (1-based) this turn belongs to, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<usize>,
+}
+
+/// A rendered recipe: what every output format is made from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Prompt {
+    pub recipe: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    pub messages: Vec<Turn>,
+    pub hints: ModelHints,
+}
+
+impl Prompt {
+    /// Bytes of all text that is sent: the cheap upper bound on its token count.
+    pub fn byte_len(&self) -> usize {
+        self.system.as_ref().map_or(0, String::len)
+            + self.messages.iter().map(|t| t.content.len()).sum::<usize>()
+    }
+
+    /// All text that is sent, for token estimates and checks.
+    pub fn all_text(&self) -> String {
+        let mut s = String::with_capacity(self.byte_len() + 16);
+        if let Some(sys) = &self.system {
+            s.push_str(sys);
+            s.push('\n');
+        }
+        for t in &self.messages {
+            s.push_str(&t.content);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+thread_local! {
+    static REGISTRY: RefCell<Option<Handlebars<'static>>> = const { RefCell::new(None) };
+}
+
+fn new_registry() -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(no_escape);
+    hb.unregister_helper("log");
+    hb.register_helper("join", Box::new(join_helper));
+    hb
+}
+
+/// `{{join list ", "}}`: the items of a list joined by a separator (", " by default).
+fn join_helper(
+    h: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let list = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("join", 0))?;
+    let sep = h.param(1).and_then(|p| p.value().as_str()).unwrap_or(", ");
+    let text = match list.value() {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(sep),
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    out.write(&text)?;
+    Ok(())
+}
+
+fn render_template(template: &handlebars::template::Template, ctx: &Value) -> Result<String> {
+    REGISTRY.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let hb = slot.get_or_insert_with(new_registry);
+        hb.register_template("t", template.clone());
+        hb.render("t", ctx).map(trim_end_owned).map_err(|e| {
+            Error::failed(format!("rendering failed: {}", e.reason())).hint(
+                "this recipe passed validation, so this is a bug; please report it with the recipe",
+            )
+        })
+    })
+}
+
+/// Drops trailing white space left by `{{#if}}` lines that rendered empty.
+fn trim_end_owned(mut s: String) -> String {
+    let len = s.trim_end().len();
+    s.truncate(len);
+    s
+}
+
+/// Renders `recipe` with `values` (from [`resolve`]) into a conversation.
+pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
+    let mut ctx = Value::Object(values.clone());
+    let examples = &recipe.examples;
+    let mut example_turns = Vec::new();
+    let mut placed = Vec::new();
+    for (i, ex) in examples.iter().enumerate() {
+        let user = match &ex.input {
+            ExampleInput::Text(t) => t.clone(),
+            ExampleInput::Vars(vars) => {
+                let given: Vec<(String, Input)> = vars
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Input::Value(v.clone())))
+                    .collect();
+                let ex_values = resolve(recipe, &given).map_err(|e| {
+                    let mut err =
+                        e.to_error(recipe, &|n| format!("add `{n}` to the example's input"));
+                    err.message =
+                        format!("example {} of `{}`: {}", i + 1, recipe.name(), err.message);
+                    err
+                })?;
+                let mut ex_ctx = Value::Object(ex_values);
+                ex_ctx[crate::recipe::EXAMPLES_VAR] = json!([]);
+                final_user_text(recipe, &ex_ctx)?
+            }
+        };
+        placed.push(json!({ "input": user, "output": ex.output }));
+        example_turns.push(Turn {
+            role: Role::User,
+            content: user,
+            example: Some(i + 1),
+        });
+        example_turns.push(Turn {
+            role: Role::Assistant,
+            content: ex.output.clone(),
+            example: Some(i + 1),
+        });
+    }
+    ctx[crate::recipe::EXAMPLES_VAR] = Value::Array(placed);
+
+    let system = match &recipe.compiled.system {
+        Some(t) => Some(render_template(t, &ctx)?),
+        None => None,
+    };
+    let mut messages = Vec::new();
+    if !recipe.compiled.places_examples {
+        messages.extend(example_turns);
+    }
+    if let Some(p) = &recipe.compiled.prompt {
+        messages.push(Turn {
+            role: Role::User,
+            content: render_template(p, &ctx)?,
+            example: None,
+        });
+    } else {
+        for (role, t) in &recipe.compiled.messages {
+            messages.push(Turn {
+                role: *role,
+                content: render_template(t, &ctx)?,
+                example: None,
+            });
+        }
+    }
+    Ok(Prompt {
+        recipe: recipe.name().to_string(),
+        system,
+        messages,
+        hints: recipe.model.clone(),
+    })
+}
+
+/// The text of the final user turn for an example's values.
+fn final_user_text(recipe: &Recipe, ctx: &Value) -> Result<String> {
+    if let Some(p) = &recipe.compiled.prompt {
+        return render_template(p, ctx);
+    }
+    match recipe
+        .compiled
+        .messages
+        .iter()
+        .rev()
+        .find(|(r, _)| *r == Role::User)
+    {
+        Some((_, t)) => render_template(t, ctx),
+        None => Ok(String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SRC: &str = r#"name: demo
+title: Demo
+variables:
+  topic: { type: string, required: true }
+  keywords: { type: list, default: [] }
+  notes: { type: text }
+system: You write about {{topic}}.
+prompt: |
+  Topic: {{topic}}{{#if keywords}} ({{join keywords ", "}}){{/if}}{{#if notes}}
+  Notes: {{notes}}{{/if}}
+examples:
+  - input: { topic: cats }
+    output: Cats are great.
+"#;
+
+    fn run(given: &[(&str, &str)]) -> Prompt {
+        let r = Recipe::parse(SRC, "demo.yaml").unwrap();
+        let given: Vec<(String, Input)> = given
+            .iter()
+            .map(|(k, v)| (k.to_string(), Input::Text(v.to_string())))
+            .collect();
+        render(&r, &resolve(&r, &given).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn values_are_data_not_template() {
+        let p = run(&[("topic", "{{#each x}}{{/each}} $HOME \\ <b>&amp; }}")]);
+        assert_eq!(
+            p.messages.last().unwrap().content,
+            "Topic: {{#each x}}{{/each}} $HOME \\ <b>&amp; }}"
+        );
+        assert_eq!(
+            p.system.as_deref(),
+            Some("You write about {{#each x}}{{/each}} $HOME \\ <b>&amp; }}.")
+        );
+    }
+
+    #[test]
+    fn examples_become_turns_before_the_task() {
+        let p = run(&[("topic", "dogs"), ("keywords", "a,b")]);
+        let roles: Vec<_> = p.messages.iter().map(|t| (t.role, t.example)).collect();
+        assert_eq!(
+            roles,
+            [
+                (Role::User, Some(1)),
+                (Role::Assistant, Some(1)),
+                (Role::User, None)
+            ]
+        );
+        assert_eq!(p.messages[0].content, "Topic: cats");
+        assert_eq!(p.messages[2].content, "Topic: dogs (a, b)");
+    }
+
+    #[test]
+    fn missing_and_unknown_are_all_reported() {
+        let r = Recipe::parse(SRC, "demo.yaml").unwrap();
+        let e = resolve(&r, &[("topik".into(), Input::Text("x".into()))]).unwrap_err();
+        assert_eq!(
+            e.unknown,
+            [("topik".to_string(), Some("topic".to_string()))]
+        );
+        assert_eq!(e.missing, ["topic"]);
+    }
+}

@@ -1,0 +1,304 @@
+//! The output formats of a rendered prompt, and the context-window check before any of them.
+
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use serde_json::{Value, json};
+
+use super::Prompt;
+use crate::catalog::{self, Catalog, DEFAULT_MAX_TOKENS, Model, Provider};
+use crate::error::{Error, ErrorKind, Result};
+use crate::recipe::Role;
+
+/// What a render produces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// System, few-shot turns and the task, delimited, for pasting into a chat.
+    #[default]
+    Text,
+    /// An Anthropic Messages API request body.
+    Anthropic,
+    /// An OpenAI Chat Completions request body.
+    Openai,
+    /// The whole render result with token and cost estimates.
+    Json,
+    /// A runnable curl request that reads the API key from the environment.
+    Curl,
+}
+
+impl Format {
+    /// The names accepted by `--format`.
+    pub const NAMES: [&'static str; 5] = ["text", "anthropic", "openai", "json", "curl"];
+}
+
+impl FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        Ok(match s {
+            "text" => Format::Text,
+            "anthropic" => Format::Anthropic,
+            "openai" => Format::Openai,
+            "json" => Format::Json,
+            "curl" => Format::Curl,
+            _ => {
+                return Err(Error::usage(format!("unknown format `{s}`"))
+                    .hint(format!("use one of: {}", Format::NAMES.join(", "))));
+            }
+        })
+    }
+}
+
+/// A finished render: the text to print, copy or save, and what it was checked against.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub text: String,
+    /// The model the prompt was checked against (absent when the cheap check sufficed).
+    pub model: Option<Model>,
+    /// The estimated input tokens, when they were counted.
+    pub input_tokens: Option<usize>,
+}
+
+/// Formats `prompt`, after checking that it fits the chosen model's context window.
+///
+/// `model` overrides the recipe's hint; `force` skips the window check. The plain text path
+/// loads neither the catalog nor the tokenizer when the prompt clearly fits.
+pub fn produce(
+    prompt: &Prompt,
+    format: Format,
+    model: Option<&str>,
+    force: bool,
+) -> Result<Rendered> {
+    let max_tokens = prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
+    if format == Format::Text
+        && model.is_none()
+        && (force
+            || (!Catalog::has_override()
+                && catalog::fits_without_counting(
+                    prompt.byte_len(),
+                    max_tokens,
+                    catalog::SHIPPED_MIN_WINDOW,
+                )))
+    {
+        return Ok(Rendered {
+            text: text(prompt),
+            model: None,
+            input_tokens: None,
+        });
+    }
+    let catalog = Catalog::load()?;
+    let hint = prompt.hints.prefer.as_deref();
+    let provider = match format {
+        Format::Openai => Provider::Openai,
+        Format::Anthropic => Provider::Anthropic,
+        _ => match model.or(hint) {
+            Some(name) => catalog.resolve(name)?.provider,
+            None => Provider::Anthropic,
+        },
+    };
+    let chosen = catalog.pick(provider, model, hint)?.clone();
+    let mut input_tokens = None;
+    if !force
+        && !catalog::fits_without_counting(prompt.byte_len(), max_tokens, chosen.context_window)
+    {
+        let tokens = catalog::estimate_tokens(&prompt.all_text());
+        input_tokens = Some(tokens);
+        if tokens as u64 + u64::from(max_tokens) > chosen.context_window {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!(
+                    "the prompt does not fit {}: about {} input tokens + {} for the answer (max_tokens) > {} context window",
+                    chosen.id,
+                    group(tokens as u64),
+                    group(u64::from(max_tokens)),
+                    group(chosen.context_window)
+                ),
+            )
+            .hint("shorten the longest values, pick a model with a larger window with --model, or pass --force to render anyway"));
+        }
+    }
+    let text = match format {
+        Format::Text => text(prompt),
+        Format::Anthropic => pretty(&anthropic_body(prompt, &chosen)),
+        Format::Openai => pretty(&openai_body(prompt, &chosen)),
+        Format::Curl => curl(prompt, &chosen),
+        Format::Json => {
+            let tokens =
+                *input_tokens.get_or_insert_with(|| catalog::estimate_tokens(&prompt.all_text()));
+            pretty(&json_result(prompt, &chosen, &catalog, tokens))
+        }
+    };
+    Ok(Rendered {
+        text,
+        model: Some(chosen),
+        input_tokens,
+    })
+}
+
+fn pretty(v: &Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("JSON values always serialize");
+    s.push('\n');
+    s
+}
+
+/// Groups digits by thousands: 200000 → "200,000".
+pub fn group(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The chat-ready text: the prompt alone when it is a single user turn, otherwise each part
+/// under a `### ` heading.
+pub fn text(prompt: &Prompt) -> String {
+    let mut out = String::new();
+    if prompt.system.is_none() && prompt.messages.len() == 1 {
+        out.push_str(&prompt.messages[0].content);
+    } else {
+        if let Some(sys) = &prompt.system {
+            let _ = write!(out, "### System\n\n{}", sys.trim_end());
+        }
+        for t in &prompt.messages {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            let who = match t.role {
+                Role::User => "User",
+                Role::Assistant => "Assistant",
+            };
+            match t.example {
+                Some(n) => {
+                    let _ = write!(out, "### Example {n} · {who}\n\n{}", t.content.trim_end());
+                }
+                None => {
+                    let _ = write!(out, "### {who}\n\n{}", t.content.trim_end());
+                }
+            }
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn turns(prompt: &Prompt) -> Vec<Value> {
+    prompt
+        .messages
+        .iter()
+        .map(|t| json!({ "role": t.role.as_str(), "content": t.content }))
+        .collect()
+}
+
+/// The Anthropic Messages API body.
+pub fn anthropic_body(prompt: &Prompt, model: &Model) -> Value {
+    let mut body = json!({
+        "model": model.id,
+        "max_tokens": prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+    });
+    if let Some(t) = prompt.hints.temperature {
+        body["temperature"] = json!(t);
+    }
+    if let Some(sys) = &prompt.system {
+        body["system"] = json!(sys);
+    }
+    body["messages"] = Value::Array(turns(prompt));
+    body
+}
+
+/// The OpenAI Chat Completions body.
+pub fn openai_body(prompt: &Prompt, model: &Model) -> Value {
+    let mut messages = Vec::new();
+    if let Some(sys) = &prompt.system {
+        messages.push(json!({ "role": "system", "content": sys }));
+    }
+    messages.extend(turns(prompt));
+    let mut body = json!({
+        "model": model.id,
+        "max_completion_tokens": prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+    });
+    if let Some(t) = prompt.hints.temperature {
+        body["temperature"] = json!(t);
+    }
+    body["messages"] = Value::Array(messages);
+    body
+}
+
+/// A runnable curl request; the key comes from the environment, the body from a quoted
+/// here-document so the shell expands nothing in it.
+pub fn curl(prompt: &Prompt, model: &Model) -> String {
+    let (url, headers, body) = match model.provider {
+        Provider::Anthropic => (
+            "https://api.anthropic.com/v1/messages",
+            "  -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n  -H \"anthropic-version: 2023-06-01\" \\\n",
+            anthropic_body(prompt, model),
+        ),
+        Provider::Openai => (
+            "https://api.openai.com/v1/chat/completions",
+            "  -H \"Authorization: Bearer $OPENAI_API_KEY\" \\\n",
+            openai_body(prompt, model),
+        ),
+    };
+    format!(
+        "curl -sS {url} \\\n{headers}  -H \"content-type: application/json\" \\\n  --data-binary @- <<'PROMPTBOOK_BODY'\n{}PROMPTBOOK_BODY\n",
+        pretty(&body)
+    )
+}
+
+/// The whole result: messages, hints, estimated tokens and the cost on every catalog model.
+pub fn json_result(
+    prompt: &Prompt,
+    model: &Model,
+    catalog: &Catalog,
+    input_tokens: usize,
+) -> Value {
+    let max_tokens = prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
+    let costs: Vec<Value> = catalog
+        .models
+        .iter()
+        .map(|m| {
+            json!({
+                "model": m.id,
+                "input_usd": round6(m.cost(input_tokens as u64, 0)),
+                "max_output_usd": round6(m.cost(0, u64::from(max_tokens))),
+                "max_total_usd": round6(m.cost(input_tokens as u64, u64::from(max_tokens))),
+                "fits": input_tokens as u64 + u64::from(max_tokens) <= m.context_window,
+            })
+        })
+        .collect();
+    json!({
+        "recipe": prompt.recipe,
+        "model": model.id,
+        "hints": prompt.hints,
+        "system": prompt.system,
+        "messages": prompt.messages,
+        "estimate": {
+            "input_tokens": input_tokens,
+            "approximate": true,
+            "tokenizer": "cl100k_base (an estimate; Claude's own tokenizer differs)",
+        },
+        "cost": costs,
+        "prices_as_of": catalog.prices_as_of,
+    })
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(group(200000), "200,000");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1234567), "1,234,567");
+    }
+}
