@@ -24,6 +24,7 @@ const MAX_ALIAS_EXPANSIONS: usize = 1_000;
 fn options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
     options.with_snippet = false;
+    options.strict_booleans = true;
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     options.alias_limits.max_alias_expansions_per_anchor = MAX_ALIAS_EXPANSIONS;
     options.alias_limits.max_total_replayed_events = 100_000;
@@ -72,5 +73,11 @@ mod tests {
         let e = from_str::<BTreeMap<String, String>>("a: 1\na: 2\n").unwrap_err();
         assert_eq!(e.message, "duplicate mapping key: a");
         assert_eq!(e.position, Some(Position { line: 2, column: 1 }));
+    }
+
+    #[test]
+    fn only_true_and_false_are_booleans() {
+        let v: serde_json::Value = from_str("[y, no, on, true]").unwrap();
+        assert_eq!(v, serde_json::json!(["y", "no", "on", true]));
     }
 }

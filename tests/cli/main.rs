@@ -1,0 +1,9 @@
+//! Integration tests: the real `promptbook` binary on a real library in a temporary folder.
+//! One test target (like `just`), one module per command or area.
+
+mod support;
+
+mod add;
+mod bad_input;
+mod library;
+mod render;
