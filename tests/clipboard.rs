@@ -53,7 +53,10 @@ fn stderr(out: &std::process::Output) -> String {
 
 #[test]
 fn x11_copy_outlives_the_program_and_holder_leaves_when_another_program_copies() {
-    if !have_tools("x11_copy_outlives…", &["Xvfb", "xclip"]) {
+    if !have_tools(
+        "x11_copy_outlives_the_program_and_holder_leaves_when_another_program_copies",
+        &["Xvfb", "xclip"],
+    ) {
         return;
     }
     let x = Xvfb::start();
@@ -96,12 +99,16 @@ fn x11_copy_outlives_the_program_and_holder_leaves_when_another_program_copies()
 
 #[test]
 fn x11_holder_gives_up_after_the_hold_time() {
-    if !have_tools("x11_holder_gives_up…", &["Xvfb", "xclip"]) {
+    if !have_tools(
+        "x11_holder_gives_up_after_the_hold_time",
+        &["Xvfb", "xclip"],
+    ) {
         return;
     }
     let x = Xvfb::start();
     let dir = tempfile::tempdir().unwrap();
     let pidfile = dir.path().join("holder.pid");
+    let started = Instant::now();
     let out = run(
         demo()
             .args(["--clipboard", "x11"])
@@ -114,20 +121,20 @@ fn x11_holder_gives_up_after_the_hold_time() {
     assert!(out.status.success(), "{}", stderr(&out));
     let holder = read_pid(&pidfile);
     assert_eq!(xclip_out(&x.display), TEXT);
-    let started = Instant::now();
     assert!(
         gone_within(holder, Duration::from_secs(10)),
         "the holder outlived its hold time"
     );
     assert!(
-        started.elapsed() >= Duration::from_millis(500),
-        "it held the clipboard for a while"
+        started.elapsed() >= Duration::from_secs(2),
+        "the holder left before its hold time"
     );
+    assert!(!pidfile.exists(), "the holder removes its pid file");
 }
 
 #[test]
 fn xclip_backend_copies_the_exact_text() {
-    if !have_tools("xclip_backend…", &["Xvfb", "xclip"]) {
+    if !have_tools("xclip_backend_copies_the_exact_text", &["Xvfb", "xclip"]) {
         return;
     }
     let x = Xvfb::start();
@@ -145,7 +152,10 @@ fn xclip_backend_copies_the_exact_text() {
 
 #[test]
 fn xsel_backend_copies_the_exact_text() {
-    if !have_tools("xsel_backend…", &["Xvfb", "xclip", "xsel"]) {
+    if !have_tools(
+        "xsel_backend_copies_the_exact_text",
+        &["Xvfb", "xclip", "xsel"],
+    ) {
         return;
     }
     let x = Xvfb::start();
@@ -163,7 +173,10 @@ fn xsel_backend_copies_the_exact_text() {
 
 #[test]
 fn a_stuck_x_server_fails_fast_instead_of_hanging() {
-    if !have_tools("a_stuck_x_server…", &["Xvfb", "xclip"]) {
+    if !have_tools(
+        "a_stuck_x_server_fails_fast_instead_of_hanging",
+        &["Xvfb", "xclip"],
+    ) {
         return;
     }
     let x = Xvfb::start();

@@ -70,7 +70,10 @@ pub fn have_tools(test: &str, programs: &[&str]) -> bool {
             missing.join(", ")
         );
     }
-    eprintln!(
+    // Written straight to standard error, past the test harness's capture, so the skip
+    // is visible in a normal `cargo test` run.
+    let _ = writeln!(
+        std::io::stderr(),
         "SKIPPED {test}: {} not installed (run .ci/clipboard-deps.sh)",
         missing.join(", ")
     );
