@@ -406,3 +406,21 @@ fn an_unknown_backend_name_is_rejected_with_a_suggestion() {
         "{err}"
     );
 }
+
+#[test]
+fn a_display_with_no_server_fails_with_each_reason() {
+    let n = (4000..5000)
+        .find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
+        .unwrap();
+    let out = run(demo().env("DISPLAY", format!(":{n}")), TEXT.as_bytes(), T);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "x11: could not connect to the X server at DISPLAY=:{n} (is it running?)"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("  - xclip: "), "{err}");
+    assert!(err.contains("  - xsel: "), "{err}");
+}

@@ -215,8 +215,11 @@ pub(super) fn run() -> i32 {
 
 /// Takes the CLIPBOARD selection and checks that the X server made us its owner.
 fn take(text: &str) -> Result<Clipboard, String> {
-    let mut clipboard =
-        Clipboard::new().map_err(|e| format!("could not connect to the X server: {e}"))?;
+    // arboard reports any connection failure as a time-out; the display name says more.
+    let mut clipboard = Clipboard::new().map_err(|_| {
+        let display = std::env::var("DISPLAY").unwrap_or_default();
+        format!("could not connect to the X server at DISPLAY={display} (is it running?)")
+    })?;
     clipboard
         .set_text(text)
         .map_err(|e| format!("the X server refused the copy: {e}"))?;
