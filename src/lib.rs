@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod clipboard;
 pub mod error;
 pub mod paths;
 pub mod recipe;

@@ -1,0 +1,336 @@
+//! Helpers for the clipboard tests: the demo binary, a private Xvfb, a pseudo-terminal,
+//! and bounded waits (a test must never hang either).
+
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::FromRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// The demo binary (`examples/clipboard_demo.rs`), built once per test run so a
+/// `cargo test --test clipboard` that did not build examples still tests fresh code.
+pub fn demo() -> Command {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    let path = PATH.get_or_init(|| {
+        let test_exe = std::env::current_exe().unwrap();
+        // target/<profile>/deps/clipboard-HASH → target/<profile>
+        let profile_dir = test_exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let mut build = Command::new(env!("CARGO"));
+        build
+            .args(["build", "--quiet", "--example", "clipboard_demo"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap());
+        if profile_dir.file_name().is_some_and(|n| n == "release") {
+            build.arg("--release");
+        }
+        let status = build
+            .status()
+            .expect("run cargo build --example clipboard_demo");
+        assert!(status.success(), "building the clipboard demo failed");
+        profile_dir.join("examples").join("clipboard_demo")
+    });
+    let mut cmd = Command::new(path);
+    // A clean environment: no DISPLAY, WAYLAND_DISPLAY, TMUX or SSH_* from the developer's
+    // session leaks in; each test sets what it needs.
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PROMPTBOOK_CLIPBOARD_HOLD_SECS", "60");
+    cmd
+}
+
+/// Whether the CI script asked for every test to really run.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Whether `program` is on PATH.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// True when all `programs` are installed. Otherwise the test is skipped (returns
+/// false, after saying so) — except under `CI=true`, where a missing tool fails the test.
+pub fn have_tools(test: &str, programs: &[&str]) -> bool {
+    let missing: Vec<&str> = programs.iter().copied().filter(|p| !on_path(p)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if in_ci() {
+        panic!(
+            "{test}: CI=true but {} not installed; run .ci/clipboard-deps.sh",
+            missing.join(", ")
+        );
+    }
+    // Written straight to standard error, past the test harness's capture, so the skip
+    // is visible in a normal `cargo test` run.
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {} not installed (run .ci/clipboard-deps.sh)",
+        missing.join(", ")
+    );
+    false
+}
+
+/// A private Xvfb server on a free display, stopped when dropped.
+pub struct Xvfb {
+    pub display: String,
+    child: Child,
+}
+
+impl Xvfb {
+    pub fn start() -> Xvfb {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let base = 100 + (std::process::id() % 200) * 10;
+        for _ in 0..50 {
+            let n = base + NEXT.fetch_add(1, Ordering::SeqCst) % 2000;
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            if socket.exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([
+                    &format!(":{n}"),
+                    "-nolisten",
+                    "tcp",
+                    "-screen",
+                    "0",
+                    "320x240x24",
+                ])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start Xvfb");
+            let deadline = Instant::now() + Duration::from_secs(15);
+            loop {
+                if socket.exists() {
+                    return Xvfb {
+                        display: format!(":{n}"),
+                        child,
+                    };
+                }
+                if child.try_wait().unwrap().is_some() || Instant::now() > deadline {
+                    // Lost a race for this display number (or it hung): try the next.
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("could not start Xvfb on any display");
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.id() as i32
+    }
+
+    /// Freezes the server (SIGSTOP): it accepts connections but never answers, like a
+    /// stuck X server.
+    pub fn freeze(&self) {
+        unsafe { libc::kill(self.pid(), libc::SIGSTOP) };
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        // SIGTERM first, so Xvfb removes its lock file and socket.
+        unsafe {
+            libc::kill(self.pid(), libc::SIGCONT);
+            libc::kill(self.pid(), libc::SIGTERM);
+        }
+        if wait(&mut self.child, Duration::from_secs(5)).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Runs `cmd` with `input` on its standard input, waiting at most `timeout`; panics on
+/// timeout (after killing it) so a test never hangs.
+pub fn run(cmd: &mut Command, input: &[u8], timeout: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let stdout = reader(child.stdout.take().unwrap());
+    let stderr = reader(child.stderr.take().unwrap());
+    let status = wait(&mut child, timeout)
+        .unwrap_or_else(|| panic!("{cmd:?} did not finish within {timeout:?}"));
+    // The tool's forked background processes may keep the pipes open; take what is there.
+    Output {
+        status,
+        stdout: stdout
+            .recv_timeout(Duration::from_secs(2))
+            .unwrap_or_default(),
+        stderr: stderr
+            .recv_timeout(Duration::from_secs(2))
+            .unwrap_or_default(),
+    }
+}
+
+/// Runs `cmd` with standard output and error discarded (for tools such as `xclip -i`
+/// that fork a background process holding them), waiting at most `timeout`.
+pub fn run_quiet(cmd: &mut Command, input: &[u8], timeout: Duration) -> ExitStatus {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn {cmd:?}: {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    wait(&mut child, timeout).unwrap_or_else(|| panic!("{cmd:?} did not finish within {timeout:?}"))
+}
+
+fn reader(mut r: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = r.read_to_end(&mut buf);
+        let _ = tx.send(buf);
+    });
+    rx
+}
+
+/// Waits at most `timeout` for `child`; kills it and returns `None` on timeout.
+pub fn wait(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Whether process `pid` is alive (a zombie waiting for init to reap it counts as gone).
+pub fn alive(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the parenthesised command name.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .is_some_and(|state| state != "Z" && state != "X"),
+        Err(_) => false,
+    }
+}
+
+/// Waits at most `timeout` for `pid` to be gone.
+pub fn gone_within(pid: i32, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if !alive(pid) {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(25));
+    }
+    !alive(pid)
+}
+
+/// Reads the pid the holder wrote, waiting a little for the file to appear.
+pub fn read_pid(path: &Path) -> i32 {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(s) = std::fs::read_to_string(path)
+            && let Ok(pid) = s.trim().parse()
+        {
+            return pid;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no holder pid in {}",
+            path.display()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The result of a program run on a pseudo-terminal.
+pub struct PtyRun {
+    pub status: ExitStatus,
+    /// Everything the program wrote to the terminal (its standard output and error, and
+    /// what it wrote to /dev/tty).
+    pub output: Vec<u8>,
+}
+
+/// Runs `cmd` in a new session with standard output and error on a new pseudo-terminal
+/// and `input` on its standard input (a pipe). With `controlling`, the terminal becomes
+/// the session's controlling terminal, so the program can open /dev/tty; without, it has
+/// no /dev/tty but its standard error is still a terminal.
+pub fn run_in_pty(mut cmd: Command, input: &[u8], controlling: bool, timeout: Duration) -> PtyRun {
+    let (mut master, mut slave) = (0, 0);
+    // SAFETY: openpty with out-pointers to two ints and no name, termios or winsize.
+    let rc = unsafe {
+        libc::openpty(
+            &mut master,
+            &mut slave,
+            std::ptr::null_mut(),
+            std::ptr::null(),
+            std::ptr::null(),
+        )
+    };
+    assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+    for fd in [master, slave] {
+        unsafe { libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC) };
+    }
+    // SAFETY: both descriptors were just opened and are owned here.
+    let master = unsafe { File::from_raw_fd(master) };
+    let slave = unsafe { File::from_raw_fd(slave) };
+    cmd.stdin(Stdio::piped())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave.try_clone().unwrap());
+    // SAFETY: setsid and ioctl are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if controlling && libc::ioctl(1, libc::TIOCSCTTY as _, 0) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().expect("spawn on pty");
+    drop(cmd); // closes the parent's copies of the slave, so reading ends at EIO
+    drop(slave);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin);
+    let output = reader(master);
+    let status = wait(&mut child, timeout).expect("program on pty did not finish in time");
+    PtyRun {
+        status,
+        output: output
+            .recv_timeout(Duration::from_secs(5))
+            .expect("pty output"),
+    }
+}
+
+/// `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
