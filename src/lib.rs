@@ -3,6 +3,8 @@
 
 pub mod catalog;
 pub mod cli;
+// Detaching the clipboard holder needs setsid and kill, which std does not offer.
+#[allow(unsafe_code)]
 pub mod clipboard;
 pub mod error;
 pub mod paths;
