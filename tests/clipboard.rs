@@ -1,3 +1,4 @@
+#![allow(unsafe_code)] // signals and openpty for the X server and pseudo-terminal tests
 //! The clipboard against the real thing: a private Xvfb with xclip/xsel reading back,
 //! a real pseudo-terminal for OSC 52, and a frozen X server for the bounded waits.
 //!

@@ -14,7 +14,8 @@ fn list_shows_the_starter_recipes_and_filters_by_tag() {
     env.cmd(&["add", "r.yaml"]).ok();
     let run = env.cmd(&["list", "--tag", "pbtest"]).ok();
     assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
-    let json: serde_json::Value = serde_json::from_str(&env.cmd(&["list", "--json", "--tag", "pbtest"]).ok().stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&env.cmd(&["list", "--json", "--tag", "pbtest"]).ok().stdout).unwrap();
     assert_eq!(json[0]["name"], "tagged");
     assert_eq!(json[0]["model"], "haiku");
 }
@@ -25,7 +26,8 @@ fn search_ranks_and_highlights() {
     let run = env.cmd(&["search", "blog"]).ok();
     assert!(run.stdout.starts_with("blog-draft"), "{}", run.stdout);
     assert!(run.stdout.contains("**"), "{}", run.stdout);
-    let json: serde_json::Value = serde_json::from_str(&env.cmd(&["search", "email", "--json"]).ok().stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&env.cmd(&["search", "email", "--json"]).ok().stdout).unwrap();
     assert_eq!(json[0]["name"], "email-triage");
     let run = env.cmd(&["search", "zzzqqq"]).ok();
     assert!(run.stdout.is_empty());
@@ -38,7 +40,18 @@ fn search_ranks_and_highlights() {
 fn show_describes_variables_and_hints() {
     let env = Env::new();
     let run = env.cmd(&["show", "blog-draft"]).ok();
-    for s in ["Blog post draft", "topic", "required", "default: friendly", "choices: friendly, formal, playful", "200–4000", "Model: sonnet", "why:", "Examples:", "Prompt:"] {
+    for s in [
+        "Blog post draft",
+        "topic",
+        "required",
+        "default: friendly",
+        "choices: friendly, formal, playful",
+        "200–4000",
+        "Model: sonnet",
+        "why:",
+        "Examples:",
+        "Prompt:",
+    ] {
         assert!(run.stdout.contains(s), "{s:?} missing:\n{}", run.stdout);
     }
 }
@@ -46,7 +59,10 @@ fn show_describes_variables_and_hints() {
 #[test]
 fn unknown_recipe_suggests_a_close_name() {
     let env = Env::new();
-    env.cmd(&["show", "blog-drafts"]).fails(4).stderr_has("no recipe named `blog-drafts`").stderr_has("did you mean `blog-draft`?");
+    env.cmd(&["show", "blog-drafts"])
+        .fails(4)
+        .stderr_has("no recipe named `blog-drafts`")
+        .stderr_has("did you mean `blog-draft`?");
     env.cmd(&["render", "nope"]).fails(4);
 }
 
@@ -58,26 +74,52 @@ fn rm_asks_refuses_without_a_terminal_and_removes_with_yes() {
     let before = env.dump();
     env.cmd(&["rm", "gone"]).fails(2).stderr_has("--yes");
     assert_eq!(env.dump(), before);
-    env.cmd(&["rm", "gone", "--yes"]).ok().stderr_has("Removed `gone`");
+    env.cmd(&["rm", "gone", "--yes"])
+        .ok()
+        .stderr_has("Removed `gone`");
     env.cmd(&["show", "gone"]).fails(4);
-    assert!(env.cmd(&["search", "Test", "recipe", "gone"]).ok().stdout.is_empty());
+    assert!(
+        env.cmd(&["search", "Test", "recipe", "gone"])
+            .ok()
+            .stdout
+            .is_empty()
+    );
 }
 
 #[test]
 fn models_lists_the_catalog_and_honours_the_user_override() {
     let env = Env::new();
     let run = env.cmd(&["models"]).ok();
-    for s in ["claude-haiku-4-5", "claude-sonnet-4-5", "claude-opus-4-5", "200,000", "3.00", "15.00", "as of"] {
+    for s in [
+        "claude-haiku-4-5",
+        "claude-sonnet-4-5",
+        "claude-opus-4-5",
+        "200,000",
+        "3.00",
+        "15.00",
+        "as of",
+    ] {
         assert!(run.stdout.contains(s), "{s:?} missing:\n{}", run.stdout);
     }
     env.write(
         "config/promptbook/models.yaml",
         "models:\n  - { id: tiny-local, provider: anthropic, context_window: 1000, input_per_mtok: 0, output_per_mtok: 0 }\n",
     );
-    env.cmd(&["models"]).ok().stdout_has("tiny-local").stdout_has("(in use)");
+    env.cmd(&["models"])
+        .ok()
+        .stdout_has("tiny-local")
+        .stdout_has("(in use)");
     // The override's small window is honoured by the context check.
     let words = "word ".repeat(2000);
-    env.cmd(&["render", "blog-draft", "--var", &format!("topic={words}"), "--model", "tiny-local"]).fails(6);
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        &format!("topic={words}"),
+        "--model",
+        "tiny-local",
+    ])
+    .fails(6);
 }
 
 #[test]
@@ -92,8 +134,22 @@ fn completions_for_each_shell() {
 #[test]
 fn every_command_help_shows_an_example() {
     let env = Env::new();
-    for cmd in ["list", "search", "show", "render", "add", "export", "rm", "models", "completions"] {
+    for cmd in [
+        "list",
+        "search",
+        "show",
+        "render",
+        "add",
+        "export",
+        "rm",
+        "models",
+        "completions",
+    ] {
         let run = env.cmd(&[cmd, "--help"]).ok();
-        assert!(run.stdout.contains("Example"), "{cmd} --help has no example:\n{}", run.stdout);
+        assert!(
+            run.stdout.contains("Example"),
+            "{cmd} --help has no example:\n{}",
+            run.stdout
+        );
     }
 }

@@ -6,9 +6,15 @@ use crate::support::*;
 fn first_use_creates_and_seeds_the_library_then_renders() {
     let env = Env::new();
     assert!(!env.lib().exists());
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=remote onboarding"]).ok();
+    let run = env
+        .cmd(&["render", "blog-draft", "--var", "topic=remote onboarding"])
+        .ok();
     assert!(env.lib().exists());
-    assert!(run.stdout.contains("<topic>remote onboarding</topic>"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("<topic>remote onboarding</topic>"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.starts_with("### System\n"), "{}", run.stdout);
     assert!(run.stdout.contains("### User\n"));
 }
@@ -27,7 +33,8 @@ fn default_library_lives_in_the_xdg_data_folder() {
 fn library_flag_overrides_the_environment() {
     let env = Env::new();
     let other = env.path("other.sqlite3");
-    env.cmd(&["list", "--library", other.to_str().unwrap()]).ok();
+    env.cmd(&["list", "--library", other.to_str().unwrap()])
+        .ok();
     assert!(other.exists());
     assert!(!env.lib().exists());
 }
@@ -38,7 +45,9 @@ fn values_are_data_never_template() {
     env.write("r.yaml", recipe("echo", ""));
     env.cmd(&["add", "r.yaml"]).ok();
     let tricky = r#"{{#each x}}{{/each}} }} {{topic}} $HOME \n <b>&amp;"#;
-    let run = env.cmd(&["render", "echo", "--var", &format!("topic={tricky}")]).ok();
+    let run = env
+        .cmd(&["render", "echo", "--var", &format!("topic={tricky}")])
+        .ok();
     assert_eq!(run.stdout, format!("Say something warm about {tricky}.\n"));
 }
 
@@ -66,25 +75,60 @@ fn unknown_variable_suggests_the_closest() {
 #[test]
 fn values_are_checked_against_type_choices_and_range() {
     let env = Env::new();
-    env.cmd(&["render", "blog-draft", "--var", "topic=x", "--var", "tone=frendly"])
-        .fails(2)
-        .stderr_has("`tone` cannot be \"frendly\"")
-        .stderr_has("did you mean `friendly`?");
-    env.cmd(&["render", "blog-draft", "--var", "topic=x", "--var", "words=50"])
-        .fails(2)
-        .stderr_has("`words` must be at least 200, not 50");
-    env.cmd(&["render", "blog-draft", "--var", "topic=x", "--var", "words=many"])
-        .fails(2)
-        .stderr_has("`words` must be a whole number");
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=x",
+        "--var",
+        "tone=frendly",
+    ])
+    .fails(2)
+    .stderr_has("`tone` cannot be \"frendly\"")
+    .stderr_has("did you mean `friendly`?");
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=x",
+        "--var",
+        "words=50",
+    ])
+    .fails(2)
+    .stderr_has("`words` must be at least 200, not 50");
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=x",
+        "--var",
+        "words=many",
+    ])
+    .fails(2)
+    .stderr_has("`words` must be a whole number");
 }
 
 #[test]
 fn defaults_fill_what_was_not_given_and_lists_take_commas_and_repeats() {
     let env = Env::new();
     let run = env
-        .cmd(&["render", "blog-draft", "--var", "topic=x", "--var", "keywords=a, b", "--var", "keywords=c"])
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "--var",
+            "keywords=a, b",
+            "--var",
+            "keywords=c",
+        ])
         .ok();
-    assert!(run.stdout.contains("for busy product managers. Tone: friendly."), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("for busy product managers. Tone: friendly."),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("a, b, c"), "{}", run.stdout);
 }
 
@@ -93,55 +137,144 @@ fn values_from_files_stdin_and_vars_file() {
     let env = Env::new();
     env.write("notes.txt", "line one\nline two with {{braces}}\n");
     let run = env
-        .cmd(&["render", "blog-draft", "--var", "topic=-", "--var", "notes=@notes.txt"])
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=-",
+            "--var",
+            "notes=@notes.txt",
+        ])
         .stdin("piped topic\n")
         .ok();
-    assert!(run.stdout.contains("<topic>piped topic</topic>"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("<topic>piped topic</topic>"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("line two with {{braces}}"));
-    env.write("answers.yaml", "topic: from a file\nwords: 300\nkeywords: [x, y]\n");
-    let run = env.cmd(&["render", "blog-draft", "--vars", "answers.yaml", "--var", "words=400"]).ok();
-    assert!(run.stdout.contains("Write a 400-word blog post about <topic>from a file</topic>"), "{}", run.stdout);
+    env.write(
+        "answers.yaml",
+        "topic: from a file\nwords: 300\nkeywords: [x, y]\n",
+    );
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--vars",
+            "answers.yaml",
+            "--var",
+            "words=400",
+        ])
+        .ok();
+    assert!(
+        run.stdout
+            .contains("Write a 400-word blog post about <topic>from a file</topic>"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("x, y"));
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=@@handle"]).ok();
+    let run = env
+        .cmd(&["render", "blog-draft", "--var", "topic=@@handle"])
+        .ok();
     assert!(run.stdout.contains("<topic>@handle</topic>"));
 }
 
 #[test]
 fn anthropic_body_is_a_valid_messages_request() {
     let env = Env::new();
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=x", "--format", "anthropic"]).ok();
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "--format",
+            "anthropic",
+        ])
+        .ok();
     let body: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(body["model"], "claude-sonnet-4-5");
     assert_eq!(body["max_tokens"], 2000);
     assert_eq!(body["temperature"], 0.7);
-    assert!(body["system"].as_str().unwrap().contains("content marketer"));
+    assert!(
+        body["system"]
+            .as_str()
+            .unwrap()
+            .contains("content marketer")
+    );
     let messages = body["messages"].as_array().unwrap();
     assert!(messages.len() >= 3, "examples come as user/assistant turns");
     assert_eq!(messages[0]["role"], "user");
     assert_eq!(messages[1]["role"], "assistant");
     assert_eq!(messages.last().unwrap()["role"], "user");
-    assert!(messages.last().unwrap()["content"].as_str().unwrap().contains("<topic>x</topic>"));
+    assert!(
+        messages.last().unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .contains("<topic>x</topic>")
+    );
 }
 
 #[test]
 fn openai_body_puts_the_system_prompt_first_and_maps_the_family() {
     let env = Env::new();
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=x", "--format", "openai"]).ok();
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "--format",
+            "openai",
+        ])
+        .ok();
     let body: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(body["model"], "gpt-4.1");
     assert_eq!(body["messages"][0]["role"], "system");
     assert_eq!(body["max_completion_tokens"], 2000);
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=x", "-f", "openai", "--model", "gpt-4o-mini"]).ok();
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "-f",
+            "openai",
+            "--model",
+            "gpt-4o-mini",
+        ])
+        .ok();
     assert!(run.stdout.contains("\"model\": \"gpt-4o-mini\""));
-    env.cmd(&["render", "blog-draft", "--var", "topic=x", "-f", "openai", "--model", "opus"])
-        .fails(2)
-        .stderr_has("use `--format anthropic`");
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=x",
+        "-f",
+        "openai",
+        "--model",
+        "opus",
+    ])
+    .fails(2)
+    .stderr_has("use `--format anthropic`");
 }
 
 #[test]
 fn json_result_has_messages_estimate_and_costs() {
     let env = Env::new();
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=x", "--format", "json", "--model", "haiku"]).ok();
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "--format",
+            "json",
+            "--model",
+            "haiku",
+        ])
+        .ok();
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(v["model"], "claude-haiku-4-5");
     assert_eq!(v["estimate"]["approximate"], true);
@@ -155,13 +288,34 @@ fn json_result_has_messages_estimate_and_costs() {
 #[test]
 fn curl_reads_the_key_from_the_environment_and_quotes_the_body() {
     let env = Env::new();
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=$(rm -rf /) `x`", "--format", "curl"]).ok();
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=$(rm -rf /) `x`",
+            "--format",
+            "curl",
+        ])
+        .ok();
     assert!(run.stdout.contains("x-api-key: $ANTHROPIC_API_KEY"));
     assert!(run.stdout.contains("<<'PROMPTBOOK_BODY'"));
     // The here-document body is exactly the JSON body, with the value as data.
-    let body = run.stdout.split("<<'PROMPTBOOK_BODY'\n").nth(1).unwrap().split("PROMPTBOOK_BODY\n").next().unwrap();
+    let body = run
+        .stdout
+        .split("<<'PROMPTBOOK_BODY'\n")
+        .nth(1)
+        .unwrap()
+        .split("PROMPTBOOK_BODY\n")
+        .next()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_str(body).unwrap();
-    assert!(v["messages"].as_array().unwrap().last().unwrap()["content"].as_str().unwrap().contains("$(rm -rf /) `x`"));
+    assert!(
+        v["messages"].as_array().unwrap().last().unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .contains("$(rm -rf /) `x`")
+    );
 }
 
 #[test]
@@ -176,26 +330,53 @@ fn curl_runs_in_a_shell_and_sends_exactly_the_body() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let script = env.cmd(&["render", "blog-draft", "--var", "topic=$HOME and `id`", "--format", "curl"]).ok().stdout;
+    let script = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=$HOME and `id`",
+            "--format",
+            "curl",
+        ])
+        .ok()
+        .stdout;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(&script)
-        .env("PATH", format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()))
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
         .env("HOME", env.dir.path())
         .status()
         .unwrap();
     assert!(status.success());
-    let sent: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(env.path("sent.json")).unwrap()).unwrap();
+    let sent: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.path("sent.json")).unwrap()).unwrap();
     assert!(sent["messages"].to_string().contains("$HOME and `id`"));
 }
 
 #[test]
 fn out_writes_the_file_and_says_so() {
     let env = Env::new();
-    let run = env.cmd(&["render", "blog-draft", "--var", "topic=x", "-o", "prompt.txt"]).ok();
+    let run = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "-o",
+            "prompt.txt",
+        ])
+        .ok();
     assert_eq!(run.stdout, "");
     assert!(run.stderr.contains("Wrote"));
-    assert!(std::fs::read_to_string(env.path("prompt.txt")).unwrap().contains("<topic>x</topic>"));
+    assert!(
+        std::fs::read_to_string(env.path("prompt.txt"))
+            .unwrap()
+            .contains("<topic>x</topic>")
+    );
 }
 
 #[test]
@@ -214,7 +395,8 @@ fn a_prompt_too_large_for_the_window_fails_with_the_numbers_unless_forced() {
         .stderr_has("does not fit claude-haiku-4-5")
         .stderr_has("200,000 context window")
         .stderr_has("--force");
-    env.cmd(&["render", "big", "--var", "doc=@doc.txt", "--force"]).ok();
+    env.cmd(&["render", "big", "--var", "doc=@doc.txt", "--force"])
+        .ok();
 }
 
 #[test]

@@ -14,7 +14,9 @@ pub struct Env {
 impl Env {
     /// A fresh environment; the library is created on the first command.
     pub fn new() -> Env {
-        Env { dir: tempfile::tempdir().expect("temp dir") }
+        Env {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     /// The library file.
@@ -58,7 +60,9 @@ impl Env {
 
 /// Every recipe row and version row, in order, as text.
 pub fn dump_library(path: &Path) -> String {
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
     let mut out = String::new();
     let mut stmt = conn
         .prepare(
@@ -68,7 +72,13 @@ pub fn dump_library(path: &Path) -> String {
         .unwrap();
     let rows = stmt
         .query_map([], |r| {
-            Ok(format!("{} cur={} v{} {}\n", r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+            Ok(format!(
+                "{} cur={} v{} {}\n",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?
+            ))
         })
         .unwrap();
     for r in rows {
@@ -127,27 +137,51 @@ pub struct Run {
 impl Run {
     /// Asserts exit code 0.
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Asserts exit code `code`, an `error:` line, and no panic or backtrace.
     pub fn fails(self, code: i32) -> Run {
-        assert_eq!(self.code, code, "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
-        assert!(self.stderr.starts_with("error: "), "no `error:` line:\n{}", self.stderr);
-        assert!(!self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"), "{}", self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.starts_with("error: "),
+            "no `error:` line:\n{}",
+            self.stderr
+        );
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "{}",
+            self.stderr
+        );
         self
     }
 
     /// Asserts standard error contains `s`.
     pub fn stderr_has(self, s: &str) -> Run {
-        assert!(self.stderr.contains(s), "stderr lacks {s:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(s),
+            "stderr lacks {s:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
     /// Asserts standard output contains `s`.
     pub fn stdout_has(self, s: &str) -> Run {
-        assert!(self.stdout.contains(s), "stdout lacks {s:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(s),
+            "stdout lacks {s:?}:\n{}",
+            self.stdout
+        );
         self
     }
 }
