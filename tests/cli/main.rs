@@ -1,6 +1,7 @@
 //! Integration tests: the real `promptbook` binary on a real library in a temporary folder.
 //! One test target (like `just`), one module per command or area.
 
+#[allow(dead_code)] // helpers used by some modules only
 mod support;
 
 mod add;
