@@ -24,7 +24,7 @@ use crate::yaml;
   promptbook render blog-draft --var topic=\"remote onboarding\"
   promptbook render blog-draft --var topic=AI --var keywords=agents,evals --var tone=formal
   promptbook render unit-tests --var code=@src/lib.rs --format anthropic -o body.json
-  git diff | promptbook render code-review --var diff=-
+  git diff | promptbook render code-review --var code=-
   promptbook render blog-draft --vars answers.yaml --format curl | sh")]
 pub struct Args {
     /// The recipe's name.

@@ -1,6 +1,7 @@
 //! Recipes: the types, parsing with located errors, and validation.
 
 mod located;
+pub mod schema;
 pub mod template_refs;
 mod types;
 pub mod values;

@@ -585,6 +585,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn starter_recipes_are_valid_and_point_to_the_schema() {
+        assert!(STARTER.len() >= 3);
+        for (file, yaml) in STARTER {
+            assert!(
+                yaml.starts_with("# yaml-language-server: $schema=../schema/recipe.schema.json\n"),
+                "recipes/{file} does not point to the schema on its first line"
+            );
+            let r = Recipe::parse(yaml, file).unwrap_or_else(|e| panic!("{}", Error::from(e)));
+            assert_eq!(
+                format!("{}.yaml", r.name()),
+                *file,
+                "the file name is the recipe name"
+            );
+        }
+    }
+
+    #[test]
     fn fts_query_quotes_every_word() {
         assert_eq!(
             fts_query("blog SEO-post").as_deref(),

@@ -26,8 +26,12 @@ fn search_ranks_and_highlights() {
     let run = env.cmd(&["search", "blog"]).ok();
     assert!(run.stdout.starts_with("blog-draft"), "{}", run.stdout);
     assert!(run.stdout.contains("**"), "{}", run.stdout);
-    let json: serde_json::Value =
-        serde_json::from_str(&env.cmd(&["search", "email", "--json"]).ok().stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &env.cmd(&["search", "email", "triage", "--json"])
+            .ok()
+            .stdout,
+    )
+    .unwrap();
     assert_eq!(json[0]["name"], "email-triage");
     let run = env.cmd(&["search", "zzzqqq"]).ok();
     assert!(run.stdout.is_empty());
