@@ -64,6 +64,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             if let Some(d) = &v.default {
                 let shown = match d {
                     serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Array(items) if items.is_empty() => "none".to_string(),
+                    serde_json::Value::Array(items) => items
+                        .iter()
+                        .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     other => other.to_string(),
                 };
                 facts.push(format!("default: {shown}"));

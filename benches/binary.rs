@@ -1,0 +1,142 @@
+//! Times the real `promptbook` binary, process start to exit: median and p90 wall time and
+//! peak memory, on a starter library and on one with 10,000 more recipes.
+//!
+//! Run: `cargo bench --bench binary` (release build). `BENCH_RUNS=N` sets the runs per case.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_promptbook");
+
+/// Runs `argv` once; returns its wall time and peak resident memory in KiB. `spawn` uses
+/// posix_spawn, so the child's peak is promptbook's own, not a copy of this process.
+fn run_once(argv: &[&str], home: &Path) -> (Duration, i64) {
+    let start = Instant::now();
+    let child = Command::new(argv[0])
+        .args(&argv[1..])
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut status = 0;
+    #[allow(unsafe_code)] // wait4 on our own child, with valid out-pointers
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    #[allow(unsafe_code)]
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let elapsed = start.elapsed();
+    assert_eq!(rc, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{argv:?} failed"
+    );
+    (elapsed, usage.ru_maxrss)
+}
+
+fn measure(label: &str, argv: &[&str], home: &Path, runs: usize) {
+    for _ in 0..5 {
+        run_once(argv, home);
+    }
+    let mut times = Vec::with_capacity(runs);
+    let mut peak = 0;
+    for _ in 0..runs {
+        let (t, rss) = run_once(argv, home);
+        times.push(t);
+        peak = peak.max(rss);
+    }
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{label:<44} median {:6.2} ms   p90 {:6.2} ms   peak {:5.1} MB",
+        ms(times[runs / 2]),
+        ms(times[runs * 9 / 10]),
+        peak as f64 / 1024.0
+    );
+}
+
+fn write_bulk(dir: &Path, count: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..count {
+        let yaml = format!(
+            "name: bulk-{i:05}\ntitle: Bulk recipe {i}\ndescription: Generated recipe number {i} about topic{} and area{}.\n\
+             tags: [bulk, group{}]\nmodel: {{ prefer: haiku, max_tokens: 500 }}\nvariables:\n  \
+             subject: {{ type: string, required: true, description: The subject }}\n  \
+             tone: {{ type: choice, choices: [warm, dry], default: warm, description: Voice }}\n\
+             system: You are assistant number {i}.\nprompt: |\n  Write about {{{{subject}}}} in a {{{{tone}}}} voice.\n",
+            i % 97,
+            i % 13,
+            i % 20
+        );
+        std::fs::write(dir.join(format!("bulk-{i:05}.yaml")), yaml).unwrap();
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` probes benches; nothing to list here.
+    }
+    let runs: usize = std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path();
+    let small = home.join("small.sqlite3");
+    let big = home.join("big.sqlite3");
+    let (small, big) = (small.to_str().unwrap(), big.to_str().unwrap());
+    run_once(&[BIN, "--library", small, "list"], home);
+    let bulk = home.join("bulk");
+    write_bulk(&bulk, 10_000);
+    let (t, _) = run_once(
+        &[BIN, "--library", big, "add", bulk.to_str().unwrap()],
+        home,
+    );
+    println!(
+        "{:<44} {:6.2} s",
+        "add 10,000 recipes (one transaction)",
+        t.as_secs_f64()
+    );
+
+    measure(
+        "baseline: /bin/true (process start)",
+        &["/bin/true"],
+        home,
+        runs,
+    );
+    measure("promptbook --version", &[BIN, "--version"], home, runs);
+    let render = ["render", "blog-draft", "--var", "topic=remote onboarding"];
+    measure(
+        "render blog-draft (starter library)",
+        &[&[BIN, "--library", small][..], &render].concat(),
+        home,
+        runs,
+    );
+    measure(
+        "render blog-draft (10,000 recipes)",
+        &[&[BIN, "--library", big][..], &render].concat(),
+        home,
+        runs,
+    );
+    measure(
+        "search onboarding (10,000 recipes)",
+        &[BIN, "--library", big, "search", "onboarding"],
+        home,
+        runs,
+    );
+    measure(
+        "search topic42 area3 (10,000 recipes)",
+        &[BIN, "--library", big, "search", "topic42", "area3"],
+        home,
+        runs,
+    );
+    measure(
+        "list --tag group7 (10,000 recipes)",
+        &[BIN, "--library", big, "list", "--tag", "group7"],
+        home,
+        runs,
+    );
+}
