@@ -11,6 +11,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_promptbook");
 
 /// Runs `argv` once; returns its wall time and peak resident memory in KiB. `spawn` uses
 /// posix_spawn, so the child's peak is promptbook's own, not a copy of this process.
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives the peak memory
 fn run_once(argv: &[&str], home: &Path) -> (Duration, i64) {
     let start = Instant::now();
     let child = Command::new(argv[0])
