@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod cli;
+pub mod edit;
 // Detaching the clipboard holder needs setsid and kill, which std does not offer.
 #[allow(unsafe_code)]
 pub mod clipboard;

@@ -24,3 +24,9 @@ pub fn default_library() -> Result<PathBuf> {
 pub fn config_dir() -> Option<PathBuf> {
     dirs().ok().map(|d| d.config_dir().to_path_buf())
 }
+
+/// The data folder: `$XDG_DATA_HOME/promptbook` on Linux. Editor drafts are kept below it, so
+/// they survive a crash or a reboot (unlike files in the system's temporary folder).
+pub fn data_dir() -> Result<PathBuf> {
+    Ok(dirs()?.data_dir().to_path_buf())
+}

@@ -3,14 +3,22 @@
 
 mod add;
 mod completions;
+mod diff;
+mod edit;
 mod export;
+mod history;
+mod lint;
 mod list;
 mod models;
+mod new;
 mod output;
 mod render;
+mod revert;
 mod rm;
 mod search;
 mod show;
+mod sources;
+mod test;
 
 use std::path::PathBuf;
 
@@ -53,6 +61,13 @@ pub enum Command {
     Show(show::Args),
     Render(render::Args),
     Add(add::Args),
+    New(new::Args),
+    Edit(edit::Args),
+    History(history::Args),
+    Diff(diff::Args),
+    Revert(revert::Args),
+    Lint(lint::Args),
+    Test(test::Args),
     Export(export::Args),
     Rm(rm::Args),
     Models(models::Args),
@@ -127,9 +142,25 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Show(a) => show::run(a, ctx),
         Command::Render(a) => render::run(a, ctx),
         Command::Add(a) => add::run(a, ctx),
+        Command::New(a) => new::run(a, ctx),
+        Command::Edit(a) => edit::run(a, ctx),
+        Command::History(a) => history::run(a, ctx),
+        Command::Diff(a) => diff::run(a, ctx),
+        Command::Revert(a) => revert::run(a, ctx),
+        Command::Lint(a) => lint::run(a, ctx),
+        Command::Test(a) => test::run(a, ctx),
         Command::Export(a) => export::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &mut Cli::command()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

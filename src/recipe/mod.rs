@@ -1,6 +1,10 @@
 //! Recipes: the types, parsing with located errors, and validation.
 
+pub mod changes;
+pub mod check;
+pub mod lint;
 mod located;
+pub mod scaffold;
 pub mod schema;
 pub mod template_refs;
 mod types;
@@ -220,7 +224,8 @@ fn yaml_hint(message: &str) -> Option<String> {
     }
 }
 
-fn is_kebab(name: &str) -> bool {
+/// Whether `name` is a valid recipe name: kebab-case, at most 64 characters.
+pub fn is_kebab(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64
         && name.split('-').all(|part| {
@@ -375,7 +380,7 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
                             Some(file_position(t.position, p.line, p.column)),
                         )
                         .hint(
-                            "recipes may use variables, if/unless/each/with and the helpers listed",
+                            "recipes may use variables, if/unless/each/with and the helpers listed; braces meant as text are written `\\{{`",
                         ),
                     );
                 }
@@ -391,7 +396,7 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
                         format!("in `{field}`: template syntax error: {}", first_line(&e.reason().to_string())),
                         Some(file_position(t.position, line, column)),
                     )
-                    .hint("check that every `{{` has a matching `}}` and every `{{#block}}` its `{{/block}}`"),
+                    .hint("check that every `{{` has a matching `}}` and every `{{#block}}` its `{{/block}}`; braces meant as text are written `\\{{`"),
                 );
                 None
             }
@@ -444,6 +449,7 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
                     "declare it under `variables:`, e.g. `{name}: {{ type: string, required: true }}`"
                 ),
             };
+            let hint = format!("{hint}; if the braces are meant as text, write `\\{{{{{name}}}}}`");
             out.push(
                 Diagnostic::error(
                     format!("the template uses `{name}`, which the recipe does not declare"),
@@ -454,6 +460,18 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
         }
     }
     compiled
+}
+
+/// The regex crate's own reason ("unclosed group"), without the copy of the pattern and the
+/// caret it draws above it.
+fn regex_reason(e: &regex::Error) -> String {
+    let text = e.to_string();
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| l.strip_prefix("error: ").unwrap_or(l).to_string())
+        .unwrap_or(text)
 }
 
 fn first_line(s: &str) -> &str {
@@ -536,7 +554,7 @@ fn validate_tests(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
         for re in &case.expect.matches {
             if let Err(e) = regex::Regex::new(re) {
                 out.push(
-                    Diagnostic::error(format!("{what}: invalid regex {re:?}: {}", first_line(&e.to_string())), Some(case.position))
+                    Diagnostic::error(format!("{what}: invalid regex {re:?}: {}", regex_reason(&e)), Some(case.position))
                         .hint("fix the pattern; in YAML double quotes a backslash must be doubled (\"\\\\d+\"), or use single quotes"),
                 );
             }

@@ -1,6 +1,7 @@
 //! The recipe library: one SQLite file with every version of every recipe and a full-text
 //! index. Every write is one transaction.
 
+mod edit;
 mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, did_you_mean};
 use crate::recipe::Recipe;
+
+pub use edit::SaveOutcome;
 
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 

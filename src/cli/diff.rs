@@ -1,0 +1,94 @@
+//! `promptbook diff`: what changed between two versions of a recipe.
+
+use super::Ctx;
+use crate::error::Result;
+use crate::recipe::changes;
+
+/// Show a unified diff between two versions of a recipe.
+///
+/// Without versions it compares the previous version with the current one; with one, that
+/// version with the current one. Coloured on a terminal unless NO_COLOR is set.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  promptbook diff blog-draft
+  promptbook diff blog-draft 1
+  promptbook diff blog-draft v1 v3")]
+pub struct Args {
+    /// The recipe's name.
+    pub name: String,
+    /// The older version (default: the one before TO).
+    #[arg(value_parser = parse_version)]
+    pub from: Option<u32>,
+    /// The newer version (default: the current one).
+    #[arg(value_parser = parse_version)]
+    pub to: Option<u32>,
+}
+
+/// Reads `3` or `v3`.
+pub fn parse_version(s: &str) -> std::result::Result<u32, String> {
+    s.strip_prefix('v')
+        .unwrap_or(s)
+        .parse::<u32>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("{s:?} is not a version number; write it as 3 or v3"))
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let lib = ctx.library()?;
+    let current = lib.get(&args.name)?;
+    let to = args.to.unwrap_or(current.version);
+    let from = match args.from {
+        Some(f) => f,
+        None if to > 1 => to - 1,
+        None => {
+            eprintln!(
+                "`{}` has only version 1, so there is nothing to compare yet.",
+                current.name
+            );
+            return Ok(());
+        }
+    };
+    let old = lib.get_version(&current.name, from)?;
+    let new = lib.get_version(&current.name, to)?;
+    let diff = changes::unified(
+        &old.yaml,
+        &new.yaml,
+        &format!("{} v{from}", current.name),
+        &format!("{} v{to}", current.name),
+    );
+    if diff.is_empty() {
+        eprintln!("v{from} and v{to} of `{}` are identical.", current.name);
+        return Ok(());
+    }
+    let text = if ctx.out.color { colour(&diff) } else { diff };
+    ctx.out.print(&text)
+}
+
+/// Red removals, green additions, cyan hunk headers, bold file headers.
+fn colour(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len() + 256);
+    for line in diff.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let code = if body.starts_with("+++") || body.starts_with("---") {
+            "1"
+        } else if body.starts_with("@@") {
+            "36"
+        } else if body.starts_with('+') {
+            "32"
+        } else if body.starts_with('-') {
+            "31"
+        } else {
+            ""
+        };
+        if code.is_empty() {
+            out.push_str(line);
+        } else {
+            out.push_str(&format!("\x1b[{code}m{body}\x1b[0m{nl}"));
+        }
+    }
+    out
+}

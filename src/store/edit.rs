@@ -1,0 +1,158 @@
+//! Writes for authoring: creating a recipe that must be new, storing an edited (or reverted)
+//! version on top of the version it was made from, and reading a recipe's whole history.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::{AddOutcome, Library, StoredRecipe, put, sql_error, stored_row};
+use crate::error::{Error, ErrorKind, Result};
+use crate::recipe::Recipe;
+
+/// What storing an edited recipe did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// A recipe that did not exist before.
+    Created { name: String },
+    /// A new version of an existing recipe; `renamed_from` when its name changed.
+    NewVersion {
+        name: String,
+        version: u32,
+        renamed_from: Option<String>,
+    },
+    /// The text is identical to the current version: nothing was stored.
+    Unchanged { name: String, version: u32 },
+}
+
+/// The error for a name that another recipe already has. Its kind is `InvalidRecipe`, so an
+/// editor session treats it like any other problem in the file: fix the text and save again.
+fn name_taken(new: &str, old: Option<&str>) -> Error {
+    let message = match old {
+        Some(old) => format!(
+            "the recipe `{old}` was renamed to `{new}`, but another recipe in the library is already named `{new}`"
+        ),
+        None => format!("a recipe named `{new}` is already in the library"),
+    };
+    let e = Error::invalid(message);
+    match old {
+        Some(old) => e.hint(format!(
+            "change `name:` back to `{old}`, or choose a name no other recipe has"
+        )),
+        None => e.hint(format!(
+            "choose another `name:`, or change the existing one with `promptbook edit {new}`"
+        )),
+    }
+}
+
+impl Library {
+    /// Stores `recipe` as a new recipe, refusing (and storing nothing) if its name is taken.
+    /// `new` uses this so that a scaffold can never overwrite an existing recipe.
+    pub fn create(&mut self, recipe: &Recipe, yaml: &str) -> Result<SaveOutcome> {
+        let path = self.path.clone();
+        self.write(|tx| {
+            let taken: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM recipes WHERE name = ?1",
+                    [recipe.name()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(|e| sql_error(&path, e))?;
+            if taken.is_some() {
+                return Err(name_taken(recipe.name(), None));
+            }
+            put(tx, recipe, yaml).map_err(|e| sql_error(&path, e))?;
+            Ok(SaveOutcome::Created {
+                name: recipe.name().to_string(),
+            })
+        })
+    }
+
+    /// Stores `yaml` as the next version of `name`, in one transaction.
+    ///
+    /// `base` is the version the text was made from: if another process stored a newer
+    /// version meanwhile, nothing is stored (so no one's change is silently replaced). When
+    /// the text gives the recipe a new name, the recipe (with its history) is renamed, unless
+    /// another recipe has that name. Identical text stores nothing.
+    pub fn save_version(
+        &mut self,
+        name: &str,
+        base: u32,
+        recipe: &Recipe,
+        yaml: &str,
+    ) -> Result<SaveOutcome> {
+        let path = self.path.clone();
+        let not_found = self.not_found(name);
+        self.write(|tx| {
+            let sql = |e| sql_error(&path, e);
+            let row: Option<(i64, u32)> = tx
+                .query_row(
+                    "SELECT id, current_version FROM recipes WHERE name = ?1",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(sql)?;
+            let Some((id, current)) = row else {
+                return Err(not_found);
+            };
+            if current != base {
+                return Err(Error::new(
+                    ErrorKind::Failed,
+                    format!(
+                        "`{name}` changed while you were editing it: it is now at version {current}, and your text was made from version {base}"
+                    ),
+                )
+                .hint(format!(
+                    "see what changed with `promptbook diff {name} {base} {current}`"
+                )));
+            }
+            let new_name = recipe.name();
+            let renamed = new_name != name;
+            if renamed {
+                let taken: Option<i64> = tx
+                    .query_row("SELECT id FROM recipes WHERE name = ?1", [new_name], |r| {
+                        r.get(0)
+                    })
+                    .optional()
+                    .map_err(sql)?;
+                if taken.is_some() {
+                    return Err(name_taken(new_name, Some(name)));
+                }
+                tx.execute(
+                    "UPDATE recipes SET name = ?2 WHERE id = ?1",
+                    params![id, new_name],
+                )
+                .map_err(sql)?;
+            }
+            let renamed_from = renamed.then(|| name.to_string());
+            Ok(match put(tx, recipe, yaml).map_err(sql)? {
+                AddOutcome::Unchanged { name, version } => SaveOutcome::Unchanged { name, version },
+                AddOutcome::Updated { name, version } => SaveOutcome::NewVersion {
+                    name,
+                    version,
+                    renamed_from,
+                },
+                AddOutcome::Added { name } => SaveOutcome::Created { name },
+            })
+        })
+    }
+
+    /// Every version of `name` with its text, oldest first (for `history`).
+    pub fn all_versions(&self, name: &str) -> Result<Vec<StoredRecipe>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.name = ?1 ORDER BY v.version",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([name], stored_row)
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        if rows.is_empty() {
+            return Err(self.not_found(name));
+        }
+        Ok(rows)
+    }
+}
