@@ -106,7 +106,7 @@ fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure>
             let line = text.lines().nth(line_no - 1).unwrap_or("");
             failures.push(Failure {
                 message: format!("the prompt contains {unwanted:?}, which it must not"),
-                diff: vec![format!("  line {line_no}: {line}")],
+                diff: vec![format!("  rendered line {line_no}: {line}")],
             });
         }
     }
@@ -280,7 +280,7 @@ tests:
                 "+ Write about <topic>dogs</topic>."
             ]
         );
-        assert_eq!(f[1].diff, ["  line 2: Be brief."]);
+        assert_eq!(f[1].diff, ["  rendered line 2: Be brief."]);
         assert!(f[2].message.contains("^Nope"));
         assert!(
             f[3].message.contains("over max_input_tokens 3"),

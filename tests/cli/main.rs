@@ -5,6 +5,9 @@
 mod support;
 
 mod add;
+mod authoring;
 mod bad_input;
+mod checks;
+mod editor_pty;
 mod library;
 mod render;

@@ -192,3 +192,86 @@ pub fn recipe(name: &str, extra: &str) -> String {
         "name: {name}\ntitle: Test recipe {name}\ndescription: A recipe for tests.\ntags: [pbtest]\nmodel:\n  prefer: haiku\n  max_tokens: 100\nvariables:\n  topic: {{ type: string, required: true, description: The topic }}\n  tone: {{ type: choice, choices: [warm, dry], default: warm }}\nprompt: |\n  Say something {{{{tone}}}} about {{{{topic}}}}.{extra}\n"
     )
 }
+
+impl Env {
+    /// `promptbook ARGS…` as a plain `std::process::Command` with the same environment as
+    /// [`Env::cmd`], for running under a pseudo-terminal.
+    pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promptbook"));
+        c.current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("PROMPTBOOK_LIBRARY", self.lib())
+            .env("TERM", "dumb")
+            .args(args);
+        c
+    }
+
+    /// A scripted editor: on its Nth run it keeps a copy of the file it was given as
+    /// `editor/seen-N.yaml`, copies `saves[N-1]` over it (if there is one; `None` leaves the
+    /// file as it was) and exits with status 0. Returns the value for `EDITOR`; each call starts
+    /// a new editor (its runs counted from 1 again).
+    pub fn editor(&self, saves: &[Option<&str>]) -> String {
+        self.editor_exiting(saves, 0)
+    }
+
+    /// [`Env::editor`] that exits with `status`.
+    pub fn editor_exiting(&self, saves: &[Option<&str>], status: i32) -> String {
+        let dir = self.path("editor");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (i, save) in saves.iter().enumerate() {
+            if let Some(text) = save {
+                std::fs::write(dir.join(format!("save-{}.yaml", i + 1)), text).unwrap();
+            }
+        }
+        let d = dir.display();
+        let script = format!(
+            "#!/bin/sh\nn=$(cat '{d}/round' 2>/dev/null || echo 0); n=$((n+1)); echo \"$n\" > '{d}/round'\ncp \"$1\" '{d}/seen-'\"$n\".yaml\nif [ -f '{d}/save-'\"$n\".yaml ]; then cp '{d}/save-'\"$n\".yaml \"$1\"; fi\nexit {status}\n"
+        );
+        self.script("editor/editor.sh", &script)
+            .display()
+            .to_string()
+    }
+
+    /// What the scripted editor was given on its Nth run.
+    pub fn seen(&self, n: usize) -> String {
+        std::fs::read_to_string(self.path(&format!("editor/seen-{n}.yaml"))).unwrap()
+    }
+
+    /// Writes an executable shell script and returns its path.
+    pub fn script(&self, rel: &str, body: &str) -> PathBuf {
+        let p = self.write(rel, body);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        p
+    }
+
+    /// The editor drafts kept in the data folder, sorted.
+    pub fn drafts(&self) -> Vec<PathBuf> {
+        let mut found: Vec<PathBuf> = std::fs::read_dir(self.path("data/promptbook/drafts"))
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        found.sort();
+        found
+    }
+
+    /// The current YAML of a recipe, as `export` prints it.
+    pub fn yaml(&self, name: &str) -> String {
+        self.cmd(&["export", name]).ok().stdout
+    }
+}
+
+/// The path a message says a draft is kept in (`… kept in PATH; …` or `… kept in PATH.`).
+pub fn kept_path(stderr: &str) -> PathBuf {
+    let at = stderr.find("kept in ").expect("a kept path") + "kept in ".len();
+    let rest = &stderr[at..];
+    let end = rest.find([';', '\n', '\r']).unwrap_or(rest.len());
+    PathBuf::from(rest[..end].trim_end_matches('.'))
+}
