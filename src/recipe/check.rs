@@ -221,7 +221,7 @@ fn closest(wanted: &str, text: &str) -> Vec<String> {
     for start in 0..lines.len() {
         let end = (start + want_lines).min(lines.len());
         let window = lines[start..end].join("\n");
-        let ratio = similar::TextDiff::from_chars(wanted, window.as_str()).ratio();
+        let ratio = likeness(wanted, &window);
         if ratio > best.0 {
             best = (ratio, start);
         }
@@ -243,6 +243,28 @@ fn closest(wanted: &str, text: &str) -> Vec<String> {
         out.push(s);
     }
     out
+}
+
+/// How alike `wanted` is to `window` (0 to 1). A one-line `wanted` is compared with the
+/// stretch of the line that starts at each word, so a short phrase finds its place in a
+/// long line instead of matching a short line by length alone.
+fn likeness(wanted: &str, window: &str) -> f32 {
+    let ratio = |a: &str, b: &str| similar::TextDiff::from_chars(a, b).ratio();
+    let mut best = ratio(wanted, window);
+    if wanted.contains('\n') {
+        return best;
+    }
+    let len = wanted.chars().count();
+    let starts: Vec<usize> = window.char_indices().map(|(i, _)| i).collect();
+    for (n, &at) in starts.iter().enumerate() {
+        let word_start = n == 0 || !window[..at].ends_with(char::is_alphanumeric);
+        if !word_start {
+            continue;
+        }
+        let end = starts.get(n + len).copied().unwrap_or(window.len());
+        best = best.max(ratio(wanted, &window[at..end]));
+    }
+    best
 }
 
 #[cfg(test)]
@@ -286,6 +308,18 @@ tests:
             f[3].message.contains("over max_input_tokens 3"),
             "{:?}",
             f[3]
+        );
+    }
+
+    #[test]
+    fn a_short_phrase_finds_its_place_in_a_long_line() {
+        let text = "Summarise today's stand-up for the team as prose.\n<notes>\nx\n</notes>\n";
+        assert_eq!(
+            closest("as bullets", text),
+            [
+                "- as bullets",
+                "+ Summarise today's stand-up for the team as prose."
+            ]
         );
     }
 

@@ -268,7 +268,7 @@ fn hidden_template_text(recipe: &Recipe, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     format!(
-                        "in `{field}`: the literal `{shown}` is read as a Handlebars comment and will not appear in the prompt"
+                        "in `{field}`: `{shown}` is read as a Handlebars comment, so this text never reaches the model"
                     ),
                     Some(super::file_position(start, line, column)),
                 )
@@ -398,7 +398,7 @@ mod tests {
         assert_eq!(
             messages(&src),
             [
-                "9:20 in `prompt`: the literal `{{!important}}` is read as a Handlebars comment and will not appear in the prompt"
+                "9:20 in `prompt`: `{{!important}}` is read as a Handlebars comment, so this text never reaches the model"
             ]
         );
     }
