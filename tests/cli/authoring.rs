@@ -487,3 +487,23 @@ fn revert_to_a_version_that_does_not_exist() {
     assert_eq!(run.code, 2);
     assert_eq!(env.dump(), before);
 }
+
+#[test]
+fn a_library_that_cannot_be_written_keeps_the_text() {
+    let env = with_mine();
+    let mut perms = std::fs::metadata(env.lib()).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(env.lib(), perms).unwrap();
+    let before = env.dump();
+    let typed = recipe("mine", " Typed.");
+    let run = env
+        .cmd(&["edit", "mine"])
+        .env("EDITOR", env.editor(&[Some(&typed)]))
+        .fails(5)
+        .stderr_has("is read-only");
+    assert_eq!(
+        std::fs::read_to_string(kept_path(&run.stderr)).unwrap(),
+        typed
+    );
+    assert_eq!(env.dump(), before);
+}
