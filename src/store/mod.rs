@@ -175,10 +175,16 @@ impl Library {
                 return Err(read_only_error(path));
             }
             if version == 0 {
-                let tables: i64 = conn
-                    .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                let (tables, now): (i64, i64) = conn
+                    .query_row(
+                        "SELECT (SELECT count(*) FROM sqlite_master), (SELECT user_version FROM pragma_user_version)",
+                        [],
+                        |r| Ok((r.get(0)?, r.get(1)?)),
+                    )
                     .map_err(|e| sql_error(path, e))?;
-                if tables > 0 {
+                // Tables but no schema version: another program's database. (Tables and a
+                // version: another promptbook created the library a moment ago.)
+                if tables > 0 && now == 0 {
                     return Err(Error::library(format!(
                         "{} is a SQLite database, but not a promptbook library",
                         path.display()
@@ -188,15 +194,23 @@ impl Library {
                 conn.pragma_update(None, "journal_mode", "WAL")
                     .map_err(|e| sql_error(path, e))?;
             }
-            migrations::migrations()
-                .to_latest(&mut conn)
-                .map_err(|e| match e {
-                    rusqlite_migration::Error::RusqliteError { err, .. } => sql_error(path, err),
-                    other => Error::library(format!(
-                        "cannot migrate the library {}: {other}",
-                        path.display()
-                    )),
-                })?;
+            if let Err(e) = migrations::migrations().to_latest(&mut conn) {
+                // Another promptbook may have migrated the new library a moment before us.
+                let now: i64 = conn
+                    .query_row("PRAGMA user_version", [], |r| r.get(0))
+                    .map_err(|e| sql_error(path, e))?;
+                if usize::try_from(now).ok() != Some(migrations::latest()) {
+                    return Err(match e {
+                        rusqlite_migration::Error::RusqliteError { err, .. } => {
+                            sql_error(path, err)
+                        }
+                        other => Error::library(format!(
+                            "cannot migrate the library {}: {other}",
+                            path.display()
+                        )),
+                    });
+                }
+            }
         }
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| sql_error(path, e))?;

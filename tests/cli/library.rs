@@ -164,3 +164,56 @@ fn every_command_help_shows_an_example() {
         );
     }
 }
+
+#[test]
+fn several_processes_share_one_library() {
+    // First use by four processes at once, then four writers at once: WAL and the busy
+    // timeout let all of them finish, and nothing is lost or doubled.
+    let env = Env::new();
+    let spawn_all = |args: Vec<Vec<String>>| {
+        let children: Vec<_> = args
+            .into_iter()
+            .map(|a| {
+                let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("promptbook"));
+                c.args(&a)
+                    .current_dir(env.dir.path())
+                    .env("PROMPTBOOK_LIBRARY", env.lib())
+                    .env("HOME", env.dir.path())
+                    .env("XDG_CONFIG_HOME", env.path("config"))
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped());
+                c.spawn().unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    };
+    spawn_all((0..4).map(|_| vec!["list".to_string()]).collect());
+    let starter = env.cmd(&["list", "--json"]).ok().stdout;
+    let starter: serde_json::Value = serde_json::from_str(&starter).unwrap();
+    for i in 0..4 {
+        env.write(&format!("r{i}.yaml"), recipe(&format!("parallel-{i}"), ""));
+    }
+    spawn_all(
+        (0..4)
+            .map(|i| vec!["add".to_string(), format!("r{i}.yaml")])
+            .collect(),
+    );
+    let all: serde_json::Value =
+        serde_json::from_str(&env.cmd(&["list", "--json"]).ok().stdout).unwrap();
+    assert_eq!(
+        all.as_array().unwrap().len(),
+        starter.as_array().unwrap().len() + 4
+    );
+    assert!(
+        env.dump().lines().all(|l| l.contains("cur=1 v1")),
+        "{}",
+        env.dump()
+    );
+}
