@@ -1,5 +1,6 @@
 //! promptbook: a prompt recipe library. The core (recipe, render, store, catalog) is the API
-//! every face uses; the command line (`cli`) is one such face.
+//! every face uses; the command line (`cli`), interactive fill (`fill`) and the clipboard
+//! (`clipboard`) are faces.
 
 pub mod catalog;
 pub mod cli;
@@ -7,7 +8,9 @@ pub mod edit;
 // Detaching the clipboard holder needs setsid and kill, which std does not offer.
 #[allow(unsafe_code)]
 pub mod clipboard;
+pub mod config;
 pub mod error;
+pub mod fill;
 pub mod paths;
 pub mod recipe;
 pub mod render;

@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 
 use super::Ctx;
-use super::output::write_file;
+use super::deliver::{CopyArgs, Targets, deliver};
 use crate::error::Result;
 
 /// Print a recipe's YAML file (adding it again round-trips exactly).
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  promptbook export blog-draft > blog-draft.yaml\n  promptbook export blog-draft -o blog-draft.yaml"
+    after_help = "Examples:\n  promptbook export blog-draft > blog-draft.yaml\n  promptbook export blog-draft -o blog-draft.yaml\n  promptbook export blog-draft --copy"
 )]
 pub struct Args {
     /// The recipe's name.
@@ -17,12 +17,12 @@ pub struct Args {
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub copy: CopyArgs,
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&args.name)?;
-    match &args.out {
-        Some(path) => write_file(path, &stored.yaml),
-        None => ctx.out.print(&stored.yaml),
-    }
+    let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
+    deliver(ctx, &stored.yaml, &targets, args.copy.clipboard)
 }

@@ -2,11 +2,15 @@
 //! argument types are the `--help` text.
 
 mod add;
+mod answers;
 mod completions;
+mod deliver;
 mod diff;
 mod edit;
 mod export;
+mod fill;
 mod history;
+mod interrupt;
 mod lint;
 mod list;
 mod models;
@@ -24,7 +28,8 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::error::{Error, Result};
+use crate::config::Config;
+use crate::error::{Error, ErrorKind, Result};
 use crate::store::Library;
 
 pub use output::Out;
@@ -42,7 +47,7 @@ pub use output::Out;
     max_term_width = 100
 )]
 #[command(
-    after_help = "Examples:\n  promptbook list\n  promptbook render blog-draft --var topic=\"remote onboarding\"\n  promptbook search email"
+    after_help = "Examples:\n  promptbook list\n  promptbook fill blog-draft\n  promptbook render blog-draft --var topic=\"remote onboarding\" --copy\n  promptbook search email"
 )]
 pub struct Cli {
     /// The library file to use (default: promptbook/library.sqlite3 in your data folder).
@@ -60,6 +65,7 @@ pub enum Command {
     Search(search::Args),
     Show(show::Args),
     Render(render::Args),
+    Fill(fill::Args),
     Add(add::Args),
     New(new::Args),
     Edit(edit::Args),
@@ -74,10 +80,12 @@ pub enum Command {
     Completions(completions::Args),
 }
 
-/// What every command may need: the library (opened on first use) and the output streams.
+/// What every command may need: the library (opened on first use), the settings (read on
+/// first use) and the output streams.
 pub struct Ctx {
     library_path: Option<PathBuf>,
     library: Option<Library>,
+    config: Option<Config>,
     pub out: Out,
 }
 
@@ -89,6 +97,14 @@ impl Ctx {
             self.library = Some(Library::open(&path)?);
         }
         Ok(self.library.as_mut().expect("just opened"))
+    }
+
+    /// The settings from `config.yaml`, read now (defaults when there is no file).
+    pub fn config(&mut self) -> Result<&Config> {
+        if self.config.is_none() {
+            self.config = Some(Config::load()?);
+        }
+        Ok(self.config.as_ref().expect("just read"))
     }
 }
 
@@ -112,10 +128,13 @@ pub fn main() -> i32 {
     let mut ctx = Ctx {
         library_path: cli.library.clone(),
         library: None,
+        config: None,
         out: Out::new(),
     };
     match run(cli.command, &mut ctx) {
         Ok(()) => 0,
+        // A cancel may race with the Ctrl-C handler; exactly one of them reports it.
+        Err(e) if e.kind == ErrorKind::Interrupted => interrupt::exit(&e),
         Err(e) => {
             report(&e);
             e.exit_code()
@@ -141,6 +160,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Search(a) => search::run(a, ctx),
         Command::Show(a) => show::run(a, ctx),
         Command::Render(a) => render::run(a, ctx),
+        Command::Fill(a) => fill::run(a, ctx),
         Command::Add(a) => add::run(a, ctx),
         Command::New(a) => new::run(a, ctx),
         Command::Edit(a) => edit::run(a, ctx),

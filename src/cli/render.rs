@@ -3,14 +3,16 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
-use serde_json::Value;
+use indexmap::{IndexMap, IndexSet};
+use serde_json::{Map, Value};
 
 use super::Ctx;
-use super::output::write_file;
+use super::answers;
+use super::deliver::{CopyArgs, Targets, deliver};
 use crate::error::{Error, ErrorKind, Result};
+use crate::fill::{self, Mode, term::Terminal};
 use crate::recipe::Recipe;
-use crate::render::targets::{Format, Rendered, produce};
+use crate::render::targets::{Format, produce};
 use crate::render::{Input, Prompt, render, resolve};
 use crate::yaml;
 
@@ -18,17 +20,22 @@ use crate::yaml;
 ///
 /// Give values with --var NAME=VALUE (repeat it; a list variable also takes comma-separated
 /// items). A value of @FILE reads the file, - reads standard input, and @@text means the
-/// literal text @text. Defaults fill what you leave out.
+/// literal text @text. Defaults fill what you leave out. With --interactive, whatever is
+/// still missing is asked for on the terminal; with --again, the last answers for the recipe
+/// are used for every value you do not give.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook render blog-draft --var topic=\"remote onboarding\"
   promptbook render blog-draft --var topic=AI --var keywords=agents,evals --var tone=formal
+  promptbook render blog-draft -i --copy
+  promptbook render blog-draft --again --var tone=formal
   promptbook render unit-tests --var code=@src/lib.rs --format anthropic -o body.json
   git diff | promptbook render code-review --var code=-
   promptbook render blog-draft --vars answers.yaml --format curl | sh")]
 pub struct Args {
-    /// The recipe's name.
-    pub name: String,
+    /// The recipe's name (with --again: default the recipe answered last).
+    #[arg(required_unless_present = "again")]
+    pub name: Option<String>,
     /// A variable's value: NAME=VALUE, NAME=@FILE or NAME=- (standard input).
     #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
@@ -47,34 +54,73 @@ pub struct Args {
     /// Render even if the prompt does not fit the model's context window.
     #[arg(long)]
     pub force: bool,
+    /// Ask on the terminal for required values that are still missing (never asks when
+    /// not on a terminal: then missing values are an error, as without this flag).
+    #[arg(long, short)]
+    pub interactive: bool,
+    #[command(flatten)]
+    pub copy: CopyArgs,
+    /// Reuse the last answers for this recipe for every value not given now.
+    #[arg(long)]
+    pub again: bool,
+    /// Do not remember this render's answers (see also the `history` setting).
+    #[arg(long)]
+    pub no_history: bool,
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let format: Format = args.format.parse()?;
-    let recipe = ctx.library()?.load(&args.name)?;
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None => answers::last_recipe(ctx, "render")?,
+    };
+    let stored = ctx.library()?.get(&name)?;
+    let recipe = stored.parse()?;
     let given = gather_inputs(
         &args.vars,
         args.vars_file.as_deref(),
         &mut std::io::stdin().lock(),
     )?;
-    let prompt = render_with(&recipe, &given)?;
+    let ask = args.interactive && Terminal::available();
+    let given_values = if ask {
+        answers::check_flags(&recipe, &given)?
+    } else {
+        Map::new()
+    };
+    let given_names: IndexSet<String> = given.iter().map(|(n, _)| n.clone()).collect();
+    let mut inputs = Vec::new();
+    let mut known = Map::new();
+    if args.again {
+        let mut previous = answers::previous(ctx, &recipe, "render")?;
+        previous.retain(|k, _| !given_names.contains(k));
+        inputs.extend(answers::as_inputs(&previous));
+        known = previous;
+    }
+    inputs.extend(given);
+    if ask {
+        known.extend(given_values);
+        super::interrupt::install();
+        let mut term = Terminal::new();
+        let asked = fill::ask_all(&mut term, &recipe, &given_names, &known, Mode::Missing)?;
+        inputs.extend(answers::as_inputs(&asked));
+    }
+    let (values, prompt) = resolve_and_render(&recipe, &inputs)?;
     let rendered = produce(&prompt, format, args.model.as_deref(), args.force)?;
-    emit(ctx, &rendered, args.out.as_deref())
+    let history = answers::history_on(ctx, args.no_history)?;
+    answers::remember(ctx, &recipe, stored.version, &values, history);
+    let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
+    deliver(ctx, &rendered.text, &targets, args.copy.clipboard)
 }
 
-/// Resolves and renders, with errors that name the `--var` flag to pass.
-pub fn render_with(recipe: &Recipe, given: &[(String, Input)]) -> Result<Prompt> {
+/// Resolves and renders, returning the values used too (to remember them for --again).
+pub fn resolve_and_render(
+    recipe: &Recipe,
+    given: &[(String, Input)],
+) -> Result<(Map<String, Value>, Prompt)> {
     let values =
         resolve(recipe, given).map_err(|e| e.to_error(recipe, &|n| format!("--var {n}=…")))?;
-    render(recipe, &values)
-}
-
-/// Prints or saves a finished render.
-pub fn emit(ctx: &Ctx, rendered: &Rendered, out: Option<&Path>) -> Result<()> {
-    match out {
-        Some(path) => write_file(path, &rendered.text),
-        None => ctx.out.print(&rendered.text),
-    }
+    let prompt = render(recipe, &values)?;
+    Ok((values, prompt))
 }
 
 /// Reads `--vars FILE` and every `--var`, in that order (so flags win over the file).

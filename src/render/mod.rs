@@ -12,7 +12,7 @@ use handlebars::{
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-pub use resolve::{Input, ResolveError, resolve};
+pub use resolve::{Input, ResolveError, check_given, resolve};
 
 use crate::error::{Error, Result};
 use crate::recipe::{ExampleInput, ModelHints, Recipe, Role};

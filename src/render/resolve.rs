@@ -24,7 +24,8 @@ pub struct ResolveError {
 }
 
 impl ResolveError {
-    fn is_empty(&self) -> bool {
+    /// Whether nothing is wrong.
+    pub fn is_empty(&self) -> bool {
         self.unknown.is_empty() && self.invalid.is_empty() && self.missing.is_empty()
     }
 
@@ -83,14 +84,17 @@ impl ResolveError {
     }
 }
 
-/// Checks `given` against the recipe's variables and fills in defaults.
+/// Checks each given value against its variable, without filling defaults or requiring
+/// anything: the typed values, and what was unknown or invalid (`missing` stays empty).
 ///
-/// Optional variables with no value and no default become `null` (empty, and false in
-/// `{{#if}}`); lists become `[]`. Every problem is gathered into one error.
-pub fn resolve(
+/// Why: interactive fill must reject a bad `--var` before asking anything, and must know
+/// which values are already given (those are not asked again); [`resolve`] is this plus
+/// the defaults and the required check. A list variable given several times collects
+/// every item.
+pub fn check_given(
     recipe: &Recipe,
     given: &[(String, Input)],
-) -> Result<Map<String, Value>, ResolveError> {
+) -> (Map<String, Value>, ResolveError) {
     let mut err = ResolveError::default();
     let mut out = Map::new();
     for (name, input) in given {
@@ -117,6 +121,18 @@ pub fn resolve(
             Err(e) => err.invalid.push((name.clone(), e)),
         }
     }
+    (out, err)
+}
+
+/// Checks `given` against the recipe's variables and fills in defaults.
+///
+/// Optional variables with no value and no default become `null` (empty, and false in
+/// `{{#if}}`); lists become `[]`. Every problem is gathered into one error.
+pub fn resolve(
+    recipe: &Recipe,
+    given: &[(String, Input)],
+) -> Result<Map<String, Value>, ResolveError> {
+    let (mut out, mut err) = check_given(recipe, given);
     for (name, var) in &recipe.variables {
         if out.contains_key(name) || err.invalid.iter().any(|(n, _)| n == name) {
             continue;

@@ -86,16 +86,7 @@ pub fn produce(
         });
     }
     let catalog = Catalog::load()?;
-    let hint = prompt.hints.prefer.as_deref();
-    let provider = match format {
-        Format::Openai => Provider::Openai,
-        Format::Anthropic => Provider::Anthropic,
-        _ => match model.or(hint) {
-            Some(name) => catalog.resolve(name)?.provider,
-            None => Provider::Anthropic,
-        },
-    };
-    let chosen = catalog.pick(provider, model, hint)?.clone();
+    let chosen = choose_model(&catalog, prompt, format, model)?.clone();
     let mut input_tokens = None;
     if !force
         && !catalog::fits_without_counting(prompt.byte_len(), max_tokens, chosen.context_window)
@@ -132,6 +123,78 @@ pub fn produce(
         model: Some(chosen),
         input_tokens,
     })
+}
+
+/// The model a render of `prompt` in `format` is for: `--model` if given, else the
+/// recipe's hint mapped to the format's API.
+fn choose_model<'c>(
+    catalog: &'c Catalog,
+    prompt: &Prompt,
+    format: Format,
+    model: Option<&str>,
+) -> Result<&'c Model> {
+    let hint = prompt.hints.prefer.as_deref();
+    let provider = match format {
+        Format::Openai => Provider::Openai,
+        Format::Anthropic => Provider::Anthropic,
+        _ => match model.or(hint) {
+            Some(name) => catalog.resolve(name)?.provider,
+            None => Provider::Anthropic,
+        },
+    };
+    catalog.pick(provider, model, hint)
+}
+
+/// What sending a prompt would take on one model: estimated input tokens and the cost,
+/// shown before a person copies it (interactive fill) so they can judge it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estimate {
+    /// The model: `--model`, or the recipe's hint.
+    pub model: Model,
+    /// Estimated input tokens (cl100k; Claude's own tokenizer differs).
+    pub input_tokens: usize,
+    /// The answer budget: the recipe's `max_tokens`, or the default.
+    pub max_tokens: u32,
+    /// The date the catalog's prices were taken.
+    pub prices_as_of: String,
+}
+
+impl Estimate {
+    /// USD for the input tokens.
+    pub fn input_usd(&self) -> f64 {
+        self.model.cost(self.input_tokens as u64, 0)
+    }
+
+    /// USD for an answer of `max_tokens`, the most it can cost.
+    pub fn max_output_usd(&self) -> f64 {
+        self.model.cost(0, u64::from(self.max_tokens))
+    }
+}
+
+/// Estimates tokens and cost of `prompt` on the model a render in `format` would use
+/// (loads the catalog and the tokenizer: call it only when the figures are shown).
+pub fn estimate(prompt: &Prompt, format: Format, model: Option<&str>) -> Result<Estimate> {
+    let catalog = Catalog::load()?;
+    let chosen = choose_model(&catalog, prompt, format, model)?.clone();
+    Ok(Estimate {
+        model: chosen,
+        input_tokens: catalog::estimate_tokens(&prompt.all_text()),
+        max_tokens: prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+        prices_as_of: catalog.prices_as_of,
+    })
+}
+
+/// A price in US dollars, with enough digits that small prompts do not show as $0.00.
+pub fn usd(x: f64) -> String {
+    if x == 0.0 {
+        "$0".to_string()
+    } else if x < 0.0001 {
+        "< $0.0001".to_string()
+    } else if x < 0.01 {
+        format!("${x:.4}")
+    } else {
+        format!("${x:.2}")
+    }
 }
 
 fn pretty(v: &Value) -> String {
@@ -294,6 +357,15 @@ fn round6(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_keep_small_amounts_visible() {
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(0.00003), "< $0.0001");
+        assert_eq!(usd(0.00162), "$0.0016");
+        assert_eq!(usd(0.03), "$0.03");
+        assert_eq!(usd(12.345), "$12.35");
+    }
 
     #[test]
     fn groups_thousands() {

@@ -2,8 +2,12 @@
 
 use rusqlite_migration::{M, Migrations};
 
-/// Every migration, oldest first. Append new files here; never edit an applied one.
-const STEPS: &[&str] = &[include_str!("../../schema/sqlite/0001_recipes.sql")];
+/// Every migration, oldest first, in the order of their numbers. Append new files here;
+/// never edit an applied one.
+const STEPS: &[&str] = &[
+    include_str!("../../schema/sqlite/0001_recipes.sql"),
+    include_str!("../../schema/sqlite/0003_fill_history.sql"),
+];
 
 /// The migrations to apply.
 pub fn migrations() -> Migrations<'static> {

@@ -2,6 +2,7 @@
 //! index. Every write is one transaction.
 
 mod edit;
+mod history;
 mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ use crate::error::{Error, Result, did_you_mean};
 use crate::recipe::Recipe;
 
 pub use edit::SaveOutcome;
+pub use history::LastAnswers;
 
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 
@@ -456,6 +458,7 @@ impl Library {
         self.write(|tx| {
             (|| -> rusqlite::Result<()> {
                 tx.execute("DELETE FROM recipes_fts WHERE rowid = ?1", [id])?;
+                tx.execute("DELETE FROM fill_history WHERE recipe_id = ?1", [id])?;
                 tx.execute("DELETE FROM recipe_tags WHERE recipe_id = ?1", [id])?;
                 tx.execute("DELETE FROM recipe_versions WHERE recipe_id = ?1", [id])?;
                 tx.execute("DELETE FROM recipes WHERE id = ?1", [id])?;

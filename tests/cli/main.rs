@@ -8,6 +8,8 @@ mod add;
 mod authoring;
 mod bad_input;
 mod checks;
+mod copy;
 mod editor_pty;
+mod fill;
 mod library;
 mod render;

@@ -52,9 +52,117 @@ impl Env {
         Cmd { inner: c }
     }
 
-    /// A logical dump of the library's recipes and versions, to show a command changed nothing.
+    /// A logical dump of the library's recipes, versions and remembered answers, to show a
+    /// command changed nothing.
     pub fn dump(&self) -> String {
         dump_library(&self.lib())
+    }
+
+    /// `promptbook ARGS…` on a real pseudo-terminal (100×40, no colour), for the
+    /// interactive commands: type with [`Pty::send`], read with [`Pty::expect`].
+    pub fn pty(&self, args: &[&str]) -> Pty {
+        self.pty_with(args, &[])
+    }
+
+    /// Like [`Env::pty`], with extra environment variables.
+    pub fn pty_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Pty {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promptbook"));
+        c.current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("PROMPTBOOK_LIBRARY", self.lib())
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm-256color")
+            .args(args);
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        let mut session = expectrl::Session::spawn(c).expect("spawn on a pty");
+        session
+            .get_process_mut()
+            .set_window_size(100, 40)
+            .expect("window size");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        Pty {
+            session,
+            seen: String::new(),
+        }
+    }
+}
+
+/// Keys as a terminal sends them.
+pub mod keys {
+    pub const ENTER: &str = "\r";
+    pub const DOWN: &str = "\x1b[B";
+    pub const UP: &str = "\x1b[A";
+    pub const ESC: &str = "\x1b";
+    pub const CTRL_C: &str = "\x03";
+}
+
+/// A program running on a pseudo-terminal.
+pub struct Pty {
+    session: expectrl::session::OsSession,
+    /// Everything read so far, with `\r\n` as `\n`.
+    pub seen: String,
+}
+
+impl Pty {
+    fn take(&mut self, c: &expectrl::Captures) {
+        self.seen
+            .push_str(&String::from_utf8_lossy(c.before()).replace("\r\n", "\n"));
+        for m in c.matches() {
+            self.seen
+                .push_str(&String::from_utf8_lossy(m).replace("\r\n", "\n"));
+        }
+    }
+
+    /// Waits (at most 30 s) until the terminal shows `text`; fails with what it showed.
+    pub fn expect(&mut self, text: &str) -> &mut Self {
+        use expectrl::Expect;
+        match self.session.expect(text) {
+            Ok(c) => self.take(&c),
+            Err(e) => panic!(
+                "waited for {text:?} ({e}); the terminal showed:\n{}",
+                self.seen
+            ),
+        }
+        self
+    }
+
+    /// Types `keys`.
+    pub fn send(&mut self, keys: &str) -> &mut Self {
+        use expectrl::Expect;
+        self.session.send(keys).expect("type on the pty");
+        self
+    }
+
+    /// Types `text` and Enter.
+    pub fn line(&mut self, text: &str) -> &mut Self {
+        self.send(text).send(keys::ENTER)
+    }
+
+    /// Reads to the end and returns the exit code (a signal counts as 128 + its number)
+    /// and everything shown since the last `expect`.
+    pub fn finish(&mut self) -> (i32, String) {
+        use expectrl::Expect;
+        let before = self.seen.len();
+        match self.session.expect(expectrl::Eof) {
+            Ok(c) => self.take(&c),
+            Err(e) => panic!(
+                "the program did not end ({e}); the terminal showed:\n{}",
+                self.seen
+            ),
+        }
+        let status = self.session.get_process().wait().expect("wait");
+        let code = match status {
+            expectrl::process::unix::WaitStatus::Exited(_, code) => code,
+            expectrl::process::unix::WaitStatus::Signaled(_, sig, _) => 128 + sig as i32,
+            other => panic!("unexpected status {other:?}"),
+        };
+        (code, self.seen[before..].to_string())
     }
 }
 
@@ -78,6 +186,25 @@ pub fn dump_library(path: &Path) -> String {
                 r.get::<_, i64>(1)?,
                 r.get::<_, i64>(2)?,
                 r.get::<_, String>(3)?
+            ))
+        })
+        .unwrap();
+    for r in rows {
+        out.push_str(&r.unwrap());
+    }
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.name, h.version, h.answers FROM fill_history h
+             JOIN recipes r ON r.id = h.recipe_id ORDER BY r.name",
+        )
+        .unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(format!(
+                "answers {} v{} {}\n",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?
             ))
         })
         .unwrap();

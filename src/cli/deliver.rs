@@ -1,0 +1,114 @@
+//! Handing a finished prompt to the person: print it, save it, copy it to the clipboard —
+//! the same way for every command that produces one (`render`, `fill`, `export`).
+
+use std::path::{Path, PathBuf};
+
+use super::Ctx;
+use super::output::write_file;
+use crate::clipboard::{self, Backend};
+use crate::error::{Error, Result};
+
+/// Parses `--clipboard BACKEND` (for clap).
+pub fn parse_backend(s: &str) -> std::result::Result<Backend, String> {
+    s.parse::<Backend>().map_err(|e| e.to_string())
+}
+
+/// The clipboard flags every prompt-producing command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CopyArgs {
+    /// Copy the result to the clipboard instead of printing it (with -o: save and copy).
+    #[arg(long, short = 'c')]
+    pub copy: bool,
+    /// How to reach the clipboard: auto, wayland, x11, xclip, xsel, osc52 or native
+    /// (default: the `clipboard` setting, else auto).
+    #[arg(long, value_name = "BACKEND", value_parser = parse_backend)]
+    pub clipboard: Option<Backend>,
+}
+
+/// Where a prompt goes; several may be asked for at once.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    pub copy: bool,
+    pub print: bool,
+    pub out: Option<PathBuf>,
+}
+
+impl Targets {
+    /// `--copy` and `-o` replace printing; with neither, the prompt is printed.
+    pub fn from_flags(copy: bool, print: bool, out: Option<PathBuf>) -> Targets {
+        let print = print || (!copy && out.is_none());
+        Targets { copy, print, out }
+    }
+}
+
+/// The backend to copy with: `--clipboard`, else the `clipboard` setting, else auto.
+pub fn backend(ctx: &mut Ctx, flag: Option<Backend>) -> Result<Backend> {
+    if let Some(b) = flag {
+        return Ok(b);
+    }
+    let config = ctx.config()?;
+    match &config.clipboard {
+        None => Ok(Backend::Auto),
+        Some(name) => name.parse::<Backend>().map_err(|e| {
+            let file = config
+                .path
+                .as_ref()
+                .map_or_else(|| "config.yaml".to_string(), |p| p.display().to_string());
+            Error::usage(format!("{file}: `clipboard`: {e}"))
+                .hint("fix the setting, or pass --clipboard BACKEND")
+        }),
+    }
+}
+
+/// Sends `text` to every target. The file is written first, then the copy is made; if
+/// the copy fails and the text was not printed or saved, it is printed anyway, so the
+/// prompt is never lost, and the copy error is returned (exit code 1).
+pub fn deliver(ctx: &mut Ctx, text: &str, targets: &Targets, flag: Option<Backend>) -> Result<()> {
+    if let Some(path) = &targets.out {
+        write_file(path, text)?;
+    }
+    let mut printed = false;
+    if targets.print && !targets.copy {
+        ctx.out.print(text)?;
+        printed = true;
+    }
+    if targets.copy {
+        if let Err(e) = copy(ctx, text, flag) {
+            if targets.out.is_none() || targets.print {
+                ctx.out.print(text)?;
+                printed = true;
+            }
+            return Err(not_lost(e, printed, targets.out.as_deref()));
+        }
+        if targets.print {
+            ctx.out.print(text)?;
+        }
+    }
+    Ok(())
+}
+
+/// Says where the prompt went when the copy failed.
+fn not_lost(e: Error, printed: bool, saved: Option<&Path>) -> Error {
+    match (printed, saved) {
+        (true, Some(p)) => e.hint(format!(
+            "the prompt was saved to {} and printed to standard output",
+            p.display()
+        )),
+        (true, None) => e.hint("the prompt was printed to standard output instead"),
+        (false, Some(p)) => e.hint(format!("the prompt was saved to {}", p.display())),
+        (false, None) => e,
+    }
+}
+
+/// Copies `text` and reports it in one line on standard error (plus a caveat for OSC 52,
+/// which cannot be confirmed).
+pub fn copy(ctx: &mut Ctx, text: &str, flag: Option<Backend>) -> Result<()> {
+    let backend = backend(ctx, flag)?;
+    let copied = clipboard::copy(text, backend).map_err(|e| Error::failed(e.to_string()))?;
+    let tokens = crate::catalog::estimate_tokens(text);
+    eprintln!("{}", clipboard::copied_message(copied.chars, Some(tokens)));
+    if let Some(note) = copied.note() {
+        eprintln!("{note}");
+    }
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! `promptbook fill`: answer a recipe's questions on the terminal, see the prompt with its
+//! estimated tokens and cost, then copy, print or save it.
+
+use std::path::PathBuf;
+
+use indexmap::IndexSet;
+use serde_json::{Map, Value};
+
+use super::Ctx;
+use super::answers::{self, as_inputs};
+use super::deliver::{self, CopyArgs, Targets, deliver};
+use super::interrupt;
+use super::output::write_file;
+use super::render::{gather_inputs, resolve_and_render};
+use crate::error::{Error, Result};
+use crate::fill::{self, Action, Mode, Preview, Prompter, term::Terminal};
+use crate::recipe::Recipe;
+use crate::render::targets::{Estimate, Format, estimate, group, produce, usd};
+
+/// Fill a recipe by answering its questions, then copy, print or save the prompt.
+///
+/// Asks one question per variable, in the recipe's order, with the default (or your last
+/// answer, with --again) already filled in: Enter keeps it. Text variables open your
+/// editor ($VISUAL or $EDITOR) or take typed/pasted lines ended by an empty line. Then it
+/// shows the prompt with its estimated tokens and cost and asks what to do with it:
+/// --copy, --print and --out decide that up front. Esc or Ctrl-C cancels (exit 130).
+///
+/// Not on a terminal it never asks: the values must come from --var, --vars or --again,
+/// as with `render`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  promptbook fill                      # pick a recipe, answer, choose what to do
+  promptbook fill blog-draft
+  promptbook fill blog-draft --var topic=\"remote onboarding\" --copy
+  promptbook fill blog-draft --again   # your last answers as the defaults
+  promptbook fill blog-draft --format anthropic -o body.json")]
+pub struct Args {
+    /// The recipe's name (default: choose it from a searchable list; with --again, the
+    /// recipe answered last).
+    pub name: Option<String>,
+    /// A value given up front (not asked): NAME=VALUE, NAME=@FILE or NAME=-.
+    #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file mapping variable names to values (not asked).
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+    /// What to produce.
+    #[arg(long, short, default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: String,
+    /// The model to use instead of the recipe's hint (a family like sonnet, or a model id).
+    #[arg(long, short)]
+    pub model: Option<String>,
+    /// Render even if the prompt does not fit the model's context window.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub copy: CopyArgs,
+    /// Print the prompt on standard output (skips the menu).
+    #[arg(long, short)]
+    pub print: bool,
+    /// Save the prompt to this file (skips the menu).
+    #[arg(short, long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Start from the last answers for this recipe.
+    #[arg(long)]
+    pub again: bool,
+    /// Do not remember these answers (see also the `history` setting).
+    #[arg(long)]
+    pub no_history: bool,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let format: Format = args.format.parse()?;
+    let interactive = Terminal::available();
+    let mut term = Terminal::new();
+    if interactive {
+        interrupt::install();
+    }
+    let name = match &args.name {
+        Some(n) => n.clone(),
+        None if args.again => answers::last_recipe(ctx, "fill")?,
+        None if interactive => {
+            let list = ctx.library()?.list(None)?;
+            let items: Vec<(String, String, Vec<String>)> = list
+                .into_iter()
+                .map(|s| (s.name, s.title, s.tags))
+                .collect();
+            fill::pick_recipe(&mut term, &items)?
+        }
+        None => {
+            return Err(Error::usage(
+                "which recipe? `fill` needs a recipe name when it cannot ask (not on a terminal)",
+            )
+            .hint("promptbook fill NAME --var NAME=VALUE …; `promptbook list` shows the recipes"));
+        }
+    };
+    let stored = ctx.library()?.get(&name)?;
+    let recipe = stored.parse()?;
+    let given = gather_inputs(
+        &args.vars,
+        args.vars_file.as_deref(),
+        &mut std::io::stdin().lock(),
+    )?;
+    let given_names: IndexSet<String> = given.iter().map(|(n, _)| n.clone()).collect();
+    let mut values = Map::new();
+    if args.again {
+        values = answers::previous(ctx, &recipe, "fill")?;
+        values.retain(|k, _| !given_names.contains(k));
+    }
+    let history = answers::history_on(ctx, args.no_history)?;
+    let chosen = args.copy.copy || args.print || args.out.is_some();
+    let targets = Targets::from_flags(args.copy.copy, args.print, args.out.clone());
+    let render = |values: &[(String, crate::render::Input)]| -> Result<_> {
+        let (resolved, prompt) = resolve_and_render(&recipe, values)?;
+        let rendered = produce(&prompt, format, args.model.as_deref(), args.force)?;
+        Ok((resolved, prompt, rendered))
+    };
+
+    if !interactive {
+        // Never ask: exactly what `render` does with the same values.
+        let mut inputs = as_inputs(&values);
+        inputs.extend(given);
+        let (resolved, _, rendered) = render(&inputs)?;
+        answers::remember(ctx, &recipe, stored.version, &resolved, history);
+        return deliver(ctx, &rendered.text, &targets, args.copy.clipboard);
+    }
+
+    values.extend(answers::check_flags(&recipe, &given)?);
+    introduce(&mut term, &recipe)?;
+    let asked = fill::ask_all(&mut term, &recipe, &given_names, &values, Mode::All)?;
+    values.extend(asked);
+
+    if chosen {
+        let (resolved, _, rendered) = render(&as_inputs(&values))?;
+        answers::remember(ctx, &recipe, stored.version, &resolved, history);
+        return deliver(ctx, &rendered.text, &targets, args.copy.clipboard);
+    }
+
+    let suggested = format!("{}.{}", recipe.name(), extension(format));
+    let mut show = true;
+    loop {
+        let mut last: Option<(Map<String, Value>, String)> = None;
+        let action = fill::review(
+            &mut term,
+            &recipe,
+            &mut values,
+            &mut |vals| {
+                let (resolved, prompt, rendered) = render(&as_inputs(vals))?;
+                let est = estimate(&prompt, format, args.model.as_deref())?;
+                last = Some((resolved, rendered.text.clone()));
+                Ok(Preview {
+                    title: recipe.name().to_string(),
+                    text: rendered.text,
+                    summary: summary(&est),
+                })
+            },
+            &suggested,
+            show,
+        )?;
+        show = false;
+        let Some((resolved, text)) = last else {
+            return Ok(()); // quit before anything rendered
+        };
+        if action == Action::Quit {
+            eprintln!("Nothing was copied, printed or saved.");
+            return Ok(());
+        }
+        answers::remember(ctx, &recipe, stored.version, &resolved, history);
+        let done = match &action {
+            Action::Copy => deliver::copy(ctx, &text, args.copy.clipboard),
+            Action::Print => ctx.out.print(&text),
+            Action::Save(path) => write_file(path, &text),
+            Action::Quit => unreachable!("handled above"),
+        };
+        match done {
+            Ok(()) => return Ok(()),
+            // Not lost: say what went wrong and offer the menu again (print, save, …).
+            Err(e) => {
+                let mut msg = e.message.clone();
+                for h in &e.hints {
+                    msg.push_str("\n  hint: ");
+                    msg.push_str(h);
+                }
+                term.warn(&msg)?;
+            }
+        }
+    }
+}
+
+/// The recipe's title and the keys, before the first question.
+fn introduce(p: &mut dyn Prompter, recipe: &Recipe) -> Result<()> {
+    p.say(&format!("{} — {}", recipe.name(), recipe.title))?;
+    if recipe.variables.is_empty() {
+        return Ok(());
+    }
+    p.say("Enter keeps the value shown · Ctrl-U clears it · Esc cancels")
+}
+
+/// One line with the estimated size and cost of the prompt on the chosen model.
+pub fn summary(e: &Estimate) -> String {
+    format!(
+        "≈ {} tokens (estimate) · {} · {} to send, up to {} for a {}-token answer · prices as of {}",
+        group(e.input_tokens as u64),
+        e.model.id,
+        usd(e.input_usd()),
+        usd(e.max_output_usd()),
+        group(u64::from(e.max_tokens)),
+        e.prices_as_of
+    )
+}
+
+fn extension(format: Format) -> &'static str {
+    match format {
+        Format::Text => "txt",
+        Format::Anthropic | Format::Openai | Format::Json => "json",
+        Format::Curl => "sh",
+    }
+}

@@ -1,0 +1,109 @@
+//! The last answers given for each recipe (table `fill_history`), so `--again` can rerun a
+//! render without retyping. One row per recipe: new answers replace the old ones.
+
+use rusqlite::{OptionalExtension, params};
+use serde_json::{Map, Value};
+
+use super::{Library, NOW, sql_error};
+use crate::error::{Error, Result};
+
+/// A recipe's last answers, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastAnswers {
+    /// The recipe's name.
+    pub recipe: String,
+    /// The recipe version they were rendered with (the recipe may have changed since).
+    pub version: u32,
+    /// Variable name → typed value, in the recipe's declaration order.
+    pub answers: Map<String, Value>,
+    /// When they were given (UTC, ISO 8601).
+    pub used_at: String,
+}
+
+impl Library {
+    /// Whether the library was opened read-only (then nothing can be remembered).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Remembers `answers` as the last ones for recipe `name` (replacing earlier ones), in
+    /// one transaction. Empty (`null`) values are left out: they mean "not given".
+    ///
+    /// # Errors
+    ///
+    /// Not found if the recipe does not exist; a library error if it is read-only or busy.
+    pub fn remember_answers(
+        &mut self,
+        name: &str,
+        version: u32,
+        answers: &Map<String, Value>,
+    ) -> Result<()> {
+        let kept: Map<String, Value> = answers
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let json = serde_json::to_string(&kept).expect("JSON values always serialize");
+        let path = self.path.clone();
+        let changed = self.write(|tx| {
+            tx.execute(
+                &format!(
+                    "INSERT INTO fill_history (recipe_id, version, answers, used_at)
+                     SELECT id, ?2, ?3, {NOW} FROM recipes WHERE name = ?1
+                     ON CONFLICT (recipe_id) DO UPDATE SET
+                       version = excluded.version, answers = excluded.answers, used_at = excluded.used_at"
+                ),
+                params![name, version, json],
+            )
+            .map_err(|e| sql_error(&path, e))
+        })?;
+        if changed == 0 {
+            return Err(self.not_found(name));
+        }
+        Ok(())
+    }
+
+    /// The last answers remembered for `name`, if any.
+    pub fn last_answers(&self, name: &str) -> Result<Option<LastAnswers>> {
+        let row: Option<(u32, String, String)> = self
+            .conn
+            .query_row(
+                "SELECT h.version, h.answers, h.used_at FROM fill_history h
+                 JOIN recipes r ON r.id = h.recipe_id WHERE r.name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((version, answers, used_at)) = row else {
+            return Ok(None);
+        };
+        let answers: Map<String, Value> = serde_json::from_str(&answers).map_err(|e| {
+            Error::library(format!(
+                "the remembered answers for `{name}` in {} are damaged: {e}",
+                self.path.display()
+            ))
+            .hint("give the values again without --again; the next render replaces them")
+        })?;
+        Ok(Some(LastAnswers {
+            recipe: name.to_string(),
+            version,
+            answers,
+            used_at,
+        }))
+    }
+
+    /// The recipe whose answers were remembered most recently, for `fill --again` without a
+    /// name.
+    pub fn last_answered(&self) -> Result<Option<String>> {
+        self.conn
+            .query_row(
+                "SELECT r.name FROM fill_history h JOIN recipes r ON r.id = h.recipe_id
+                 ORDER BY h.used_at DESC, h.rowid DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+}
