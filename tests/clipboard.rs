@@ -2,9 +2,10 @@
 //! The clipboard against the real thing: a private Xvfb with xclip/xsel reading back,
 //! a real pseudo-terminal for OSC 52, and a frozen X server for the bounded waits.
 //!
-//! The tests drive `examples/clipboard_demo.rs` (reads standard input, copies it, prints
-//! the one-line report to standard error). Where Xvfb or xclip is missing they say they
-//! were skipped and pass, except under `CI=true`, where they fail.
+//! The tests drive the real binary: mostly `promptbook render echo --var text=- --copy`
+//! (a recipe whose prompt is exactly its value, so any text can be copied), and real
+//! recipes through `render`, `export` and the `fill` menu. Where Xvfb or xclip is missing
+//! they say they were skipped and pass, except under `CI=true`, where they fail.
 
 mod support;
 
@@ -52,6 +53,10 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn x11_copy_outlives_the_program_and_holder_leaves_when_another_program_copies() {
     if !have_tools(
@@ -64,7 +69,7 @@ fn x11_copy_outlives_the_program_and_holder_leaves_when_another_program_copies()
     let dir = tempfile::tempdir().unwrap();
     let pidfile = dir.path().join("holder.pid");
     let out = run(
-        demo()
+        copier()
             .env("DISPLAY", &x.display)
             .env("PROMPTBOOK_CLIPBOARD_HOLDER_PIDFILE", &pidfile),
         TEXT.as_bytes(),
@@ -74,15 +79,15 @@ fn x11_copy_outlives_the_program_and_holder_leaves_when_another_program_copies()
     assert!(out.status.success(), "{err}");
     let chars = TEXT.chars().count();
     assert!(
-        err.starts_with(&format!("Copied {chars} characters (≈ ")),
-        "report: {err}"
+        err.starts_with(&format!("Copied {chars} characters (≈ "))
+            && err.ends_with(" tokens) to the clipboard\n")
+            && err.lines().count() == 1,
+        "one line of report: {err}"
     );
-    assert!(
-        err.contains("to the clipboard [x11]"),
-        "auto picks X11: {err}"
-    );
+    assert_eq!(stdout(&out), "", "copied, not printed");
 
-    // The demo has exited; a separate program pastes exactly the text.
+    // promptbook has exited; auto picked X11 (its holder runs) and a separate program
+    // pastes exactly the text.
     let holder = read_pid(&pidfile);
     assert!(alive(holder), "the holder keeps the clipboard");
     assert_eq!(xclip_out(&x.display), TEXT);
@@ -111,7 +116,7 @@ fn x11_holder_gives_up_after_the_hold_time() {
     let pidfile = dir.path().join("holder.pid");
     let started = Instant::now();
     let out = run(
-        demo()
+        copier()
             .args(["--clipboard", "x11"])
             .env("DISPLAY", &x.display)
             .env("PROMPTBOOK_CLIPBOARD_HOLD_SECS", "2")
@@ -139,16 +144,20 @@ fn xclip_backend_copies_the_exact_text() {
         return;
     }
     let x = Xvfb::start();
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("holder.pid");
     let out = run(
-        demo()
+        copier()
             .args(["--clipboard", "xclip"])
-            .env("DISPLAY", &x.display),
+            .env("DISPLAY", &x.display)
+            .env("PROMPTBOOK_CLIPBOARD_HOLDER_PIDFILE", &pidfile),
         TEXT.as_bytes(),
         T,
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("[xclip]"), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Copied "), "{}", stderr(&out));
     assert_eq!(xclip_out(&x.display), TEXT);
+    assert!(!pidfile.exists(), "xclip was used, not the X11 holder");
 }
 
 #[test]
@@ -160,16 +169,20 @@ fn xsel_backend_copies_the_exact_text() {
         return;
     }
     let x = Xvfb::start();
+    let dir = tempfile::tempdir().unwrap();
+    let pidfile = dir.path().join("holder.pid");
     let out = run(
-        demo()
+        copier()
             .args(["--clipboard", "xsel"])
-            .env("DISPLAY", &x.display),
+            .env("DISPLAY", &x.display)
+            .env("PROMPTBOOK_CLIPBOARD_HOLDER_PIDFILE", &pidfile),
         TEXT.as_bytes(),
         T,
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("[xsel]"), "{}", stderr(&out));
+    assert!(stderr(&out).starts_with("Copied "), "{}", stderr(&out));
     assert_eq!(xclip_out(&x.display), TEXT);
+    assert!(!pidfile.exists(), "xsel was used, not the X11 holder");
 }
 
 #[test]
@@ -188,7 +201,7 @@ fn a_stuck_x_server_fails_fast_instead_of_hanging() {
     // Auto: the holder hand-off times out, and xclip/xsel are not waited for again.
     let started = Instant::now();
     let out = run(
-        demo()
+        copier()
             .env("DISPLAY", &x.display)
             .env("PROMPTBOOK_CLIPBOARD_TIMEOUT_MS", "1500")
             .env("PROMPTBOOK_CLIPBOARD_HOLDER_PIDFILE", &pidfile),
@@ -223,7 +236,7 @@ fn a_stuck_x_server_fails_fast_instead_of_hanging() {
     // An external tool on the same stuck server is stopped too.
     let started = Instant::now();
     let out = run(
-        demo()
+        copier()
             .args(["--clipboard", "xclip"])
             .env("DISPLAY", &x.display)
             .env("PROMPTBOOK_CLIPBOARD_TIMEOUT_MS", "1500"),
@@ -242,7 +255,7 @@ fn osc52(text: &str) -> Vec<u8> {
 
 #[test]
 fn osc52_writes_the_escape_sequence_to_the_terminal() {
-    let mut cmd = demo();
+    let mut cmd = copier();
     cmd.args(["--clipboard", "osc52"]);
     let run = run_in_pty(cmd, TEXT.as_bytes(), true, T);
     let shown = String::from_utf8_lossy(&run.output);
@@ -251,27 +264,27 @@ fn osc52_writes_the_escape_sequence_to_the_terminal() {
         contains(&run.output, &osc52(TEXT)),
         "no OSC 52 sequence in {shown:?}"
     );
-    assert!(shown.contains("[osc52]"), "{shown}");
+    assert!(shown.contains("Copied "), "{shown}");
     assert!(shown.contains("OSC 52"), "the caveat is shown: {shown}");
 }
 
 #[test]
 fn auto_without_a_display_uses_osc52() {
-    let run = run_in_pty(demo(), TEXT.as_bytes(), true, T);
+    let run = run_in_pty(copier(), TEXT.as_bytes(), true, T);
     let shown = String::from_utf8_lossy(&run.output);
     assert!(run.status.success(), "{shown}");
     assert!(contains(&run.output, &osc52(TEXT)), "{shown:?}");
-    assert!(shown.contains("[osc52]"), "{shown}");
 }
 
 #[test]
 fn osc52_inside_tmux_is_wrapped_for_passthrough() {
-    let mut cmd = demo();
+    let mut cmd = copier();
     cmd.args(["--clipboard", "osc52"])
         .env("TMUX", "/tmp/tmux-0/default,1,0");
     let run = run_in_pty(cmd, b"hi", true, T);
     assert!(run.status.success());
-    let wrapped = b"\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\";
+    // "hi" renders as "hi\n".
+    let wrapped = b"\x1bPtmux;\x1b\x1b]52;c;aGkK\x07\x1b\\";
     assert!(
         contains(&run.output, wrapped),
         "{:?}",
@@ -281,7 +294,7 @@ fn osc52_inside_tmux_is_wrapped_for_passthrough() {
 
 #[test]
 fn osc52_uses_standard_error_when_there_is_no_controlling_terminal() {
-    let mut cmd = demo();
+    let mut cmd = copier();
     cmd.args(["--clipboard", "osc52"]);
     let run = run_in_pty(cmd, TEXT.as_bytes(), false, T);
     let shown = String::from_utf8_lossy(&run.output);
@@ -295,7 +308,7 @@ fn osc52_uses_standard_error_when_there_is_no_controlling_terminal() {
 fn auto_with_nothing_available_names_every_backend_tried() {
     use std::os::unix::process::CommandExt;
     let empty = tempfile::tempdir().unwrap();
-    let mut cmd = demo();
+    let mut cmd = copier();
     cmd.env("PATH", empty.path());
     unsafe {
         cmd.pre_exec(|| {
@@ -314,9 +327,11 @@ fn auto_with_nothing_available_names_every_backend_tried() {
         "sudo apt install wl-clipboard",
         "sudo apt install xclip",
         "print it or save it to a file",
+        "hint: the prompt was printed to standard output instead",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
+    assert_eq!(stdout(&out), TEXT, "the prompt is never lost");
 }
 
 fn fake_tool(dir: &std::path::Path, name: &str, script: &str) {
@@ -340,14 +355,13 @@ fn wayland_hands_the_text_to_wl_copy() {
         ),
     );
     let out = run(
-        demo()
+        copier()
             .env("WAYLAND_DISPLAY", "wayland-0")
             .env("PATH", format!("{}:/usr/bin:/bin", dir.path().display())),
         TEXT.as_bytes(),
         T,
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("[wayland]"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&got).unwrap(), TEXT);
     let args = std::fs::read_to_string(format!("{}.args", got.display())).unwrap();
     assert_eq!(args.trim(), "--type text/plain;charset=utf-8");
@@ -359,7 +373,7 @@ fn a_hanging_wl_copy_is_stopped_and_reported() {
     fake_tool(dir.path(), "wl-copy", "exec sleep 600");
     let started = Instant::now();
     let out = run(
-        demo()
+        copier()
             .args(["--clipboard", "wayland"])
             .env("WAYLAND_DISPLAY", "wayland-0")
             .env("PROMPTBOOK_CLIPBOARD_TIMEOUT_MS", "1000")
@@ -380,7 +394,7 @@ fn a_hanging_wl_copy_is_stopped_and_reported() {
 fn wayland_without_wl_copy_says_how_to_install_it() {
     let empty = tempfile::tempdir().unwrap();
     let out = run(
-        demo()
+        copier()
             .args(["--clipboard", "wayland"])
             .env("WAYLAND_DISPLAY", "wayland-0")
             .env("PATH", empty.path()),
@@ -399,7 +413,7 @@ fn wayland_without_wl_copy_says_how_to_install_it() {
 
 #[test]
 fn an_unknown_backend_name_is_rejected_with_a_suggestion() {
-    let out = run(demo().args(["--clipboard", "xclp"]), b"x", T);
+    let out = run(copier().args(["--clipboard", "xclp"]), b"x", T);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -413,7 +427,7 @@ fn a_display_with_no_server_fails_with_each_reason() {
     let n = (4000..5000)
         .find(|n| !std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists())
         .unwrap();
-    let out = run(demo().env("DISPLAY", format!(":{n}")), TEXT.as_bytes(), T);
+    let out = run(copier().env("DISPLAY", format!(":{n}")), TEXT.as_bytes(), T);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -424,4 +438,117 @@ fn a_display_with_no_server_fails_with_each_reason() {
     );
     assert!(err.contains("  - xclip: "), "{err}");
     assert!(err.contains("  - xsel: "), "{err}");
+}
+
+/// Runs `promptbook ARGS` (no copy) and returns what it prints.
+fn printed(args: &[&str]) -> String {
+    let out = run(&mut promptbook(args), b"", T);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn render_copy_puts_exactly_the_rendered_prompt_on_the_clipboard() {
+    if !have_tools(
+        "render_copy_puts_exactly_the_rendered_prompt_on_the_clipboard",
+        &["Xvfb", "xclip"],
+    ) {
+        return;
+    }
+    let x = Xvfb::start();
+    let args = [
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=remote onboarding",
+        "--var",
+        "keywords=agents,evals",
+    ];
+    let expected = printed(&args);
+    for format in ["text", "anthropic"] {
+        let expected = if format == "text" {
+            expected.clone()
+        } else {
+            printed(&[&args[..], &["--format", format]].concat())
+        };
+        let out = run(
+            promptbook(&[&args[..], &["--format", format, "--copy"]].concat())
+                .env("DISPLAY", &x.display),
+            b"",
+            T,
+        );
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        assert_eq!(stdout(&out), "", "copied, not printed");
+        let chars = expected.chars().count();
+        let chars = if chars >= 1000 {
+            format!("{},{:03}", chars / 1000, chars % 1000)
+        } else {
+            chars.to_string()
+        };
+        assert!(
+            err.starts_with(&format!("Copied {chars} characters (≈ ")),
+            "{err}"
+        );
+        // promptbook has exited; another program reads the exact text back.
+        assert_eq!(xclip_out(&x.display), expected, "--format {format}");
+    }
+}
+
+#[test]
+fn export_copy_puts_the_recipe_yaml_on_the_clipboard() {
+    if !have_tools(
+        "export_copy_puts_the_recipe_yaml_on_the_clipboard",
+        &["Xvfb", "xclip"],
+    ) {
+        return;
+    }
+    let x = Xvfb::start();
+    let yaml = printed(&["export", "blog-draft"]);
+    let out = run(
+        promptbook(&["export", "blog-draft", "--copy"]).env("DISPLAY", &x.display),
+        b"",
+        T,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(xclip_out(&x.display), yaml);
+}
+
+/// The whole everyday path: `promptbook fill`, answer on a real terminal, choose "Copy"
+/// in the menu, and paste from another program after promptbook has exited.
+#[test]
+fn fill_menu_copy_reaches_the_x11_clipboard() {
+    if !have_tools(
+        "fill_menu_copy_reaches_the_x11_clipboard",
+        &["Xvfb", "xclip"],
+    ) {
+        return;
+    }
+    use expectrl::Expect;
+    let x = Xvfb::start();
+    let expected = printed(&["render", "greet", "--var", "who=Ada Lovelace"]);
+    let mut cmd = promptbook(&["fill", "greet"]);
+    cmd.env("DISPLAY", &x.display).env("TERM", "xterm");
+    let mut p = expectrl::Session::spawn(cmd).expect("spawn on a pty");
+    p.set_expect_timeout(Some(T));
+    p.expect("Who to greet (who, required): ").unwrap();
+    p.send("Ada Lovelace\r").unwrap();
+    p.expect("Write a warm greeting for Ada Lovelace.").unwrap();
+    p.expect("Quit without using it").unwrap();
+    p.send("\r").unwrap(); // Copy to the clipboard (the first item)
+    let rest = p.expect(expectrl::Eof).unwrap();
+    let rest: Vec<u8> = rest
+        .before()
+        .iter()
+        .chain(rest.matches().flatten())
+        .copied()
+        .collect();
+    let rest = String::from_utf8_lossy(&rest).into_owned();
+    let status = p.get_process().wait().unwrap();
+    assert!(
+        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+        "{status:?}: {rest}"
+    );
+    assert!(rest.contains("Copied "), "{rest}");
+    assert_eq!(xclip_out(&x.display), expected);
 }

@@ -1,4 +1,4 @@
-//! Helpers for the clipboard tests: the demo binary, a private Xvfb, a pseudo-terminal,
+//! Helpers for the clipboard tests: the real binary, a private Xvfb, a pseudo-terminal,
 //! and bounded waits (a test must never hang either).
 
 #![allow(dead_code)]
@@ -15,35 +15,68 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// The demo binary (`examples/clipboard_demo.rs`), built once per test run so a
-/// `cargo test --test clipboard` that did not build examples still tests fresh code.
-pub fn demo() -> Command {
-    static PATH: OnceLock<PathBuf> = OnceLock::new();
-    let path = PATH.get_or_init(|| {
-        let test_exe = std::env::current_exe().unwrap();
-        // target/<profile>/deps/clipboard-HASH → target/<profile>
-        let profile_dir = test_exe.parent().unwrap().parent().unwrap().to_path_buf();
-        let mut build = Command::new(env!("CARGO"));
-        build
-            .args(["build", "--quiet", "--example", "clipboard_demo"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("CARGO_TARGET_DIR", profile_dir.parent().unwrap());
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            build.arg("--release");
-        }
-        let status = build
-            .status()
-            .expect("run cargo build --example clipboard_demo");
-        assert!(status.success(), "building the clipboard demo failed");
-        profile_dir.join("examples").join("clipboard_demo")
+/// A library shared by the clipboard tests (created once per test run, only read after):
+/// the starter recipes plus `echo`, whose prompt is exactly its `text` value, and
+/// `greet`, with one question.
+pub fn library() -> &'static Path {
+    static LIB: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = LIB.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let lib = dir.path().join("library.sqlite3");
+        std::fs::write(
+            dir.path().join("echo.yaml"),
+            "name: echo\ntitle: The text as it is\nvariables:\n  text: { type: text, required: true }\nprompt: \"{{text}}\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("greet.yaml"),
+            "name: greet\ntitle: A greeting\nvariables:\n  who: { type: string, required: true, description: Who to greet }\nprompt: |\n  Write a warm greeting for {{who}}.\n",
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_promptbook"))
+            .args(["add", "echo.yaml", "greet.yaml"])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PROMPTBOOK_LIBRARY", &lib)
+            .env("HOME", dir.path())
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .output()
+            .expect("run promptbook add");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (dir, lib)
     });
-    let mut cmd = Command::new(path);
-    // A clean environment: no DISPLAY, WAYLAND_DISPLAY, TMUX or SSH_* from the developer's
-    // session leaks in; each test sets what it needs.
+    path
+}
+
+/// The real `promptbook` binary in a clean environment (no DISPLAY, WAYLAND_DISPLAY, TMUX
+/// or SSH_* from the developer's session leaks in; each test sets what it needs), on the
+/// shared [`library`], remembering no answers (`render` and `fill` get `--no-history`).
+pub fn promptbook(args: &[&str]) -> Command {
+    let lib = library();
+    let home = lib.parent().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_promptbook"));
     cmd.env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("PROMPTBOOK_CLIPBOARD_HOLD_SECS", "60");
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("PROMPTBOOK_LIBRARY", lib)
+        .env("NO_COLOR", "1")
+        .env("PROMPTBOOK_CLIPBOARD_HOLD_SECS", "60")
+        .args(args);
+    if matches!(args.first(), Some(&"render" | &"fill")) {
+        cmd.arg("--no-history");
+    }
     cmd
+}
+
+/// `promptbook render echo --var text=- --copy`: copies exactly what it reads on standard
+/// input (add `--clipboard BACKEND` with `.args`).
+pub fn copier() -> Command {
+    promptbook(&["render", "echo", "--var", "text=-", "--copy"])
 }
 
 /// Whether the CI script asked for every test to really run.
@@ -66,7 +99,7 @@ pub fn have_tools(test: &str, programs: &[&str]) -> bool {
     }
     if in_ci() {
         panic!(
-            "{test}: CI=true but {} not installed; run .ci/clipboard-deps.sh",
+            "{test}: CI=true but {} not installed; run .ci/deps/clipboard.sh",
             missing.join(", ")
         );
     }
@@ -74,7 +107,7 @@ pub fn have_tools(test: &str, programs: &[&str]) -> bool {
     // is visible in a normal `cargo test` run.
     let _ = writeln!(
         std::io::stderr(),
-        "SKIPPED {test}: {} not installed (run .ci/clipboard-deps.sh)",
+        "SKIPPED {test}: {} not installed (run .ci/deps/clipboard.sh)",
         missing.join(", ")
     );
     false
