@@ -196,10 +196,10 @@ fn introduce(p: &mut dyn Prompter, recipe: &Recipe) -> Result<()> {
     p.say("Enter keeps the value shown · Ctrl-U clears it · Esc cancels")
 }
 
-/// One line with the estimated size and cost of the prompt on the chosen model.
+/// Two lines with the estimated size of the prompt and its cost on the chosen model.
 pub fn summary(e: &Estimate) -> String {
     format!(
-        "≈ {} tokens (estimate) · {} · {} to send, up to {} for a {}-token answer · prices as of {}",
+        "≈ {} tokens (estimate) · {}\n{} to send, up to {} for a {}-token answer (prices as of {})",
         group(e.input_tokens as u64),
         e.model.id,
         usd(e.input_usd()),

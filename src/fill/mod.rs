@@ -389,7 +389,7 @@ pub fn review(
         } else {
             vec![MENU[3].to_string(), MENU[4].to_string()]
         };
-        let chosen = p.select("What now?", &items, 0)?;
+        let chosen = p.select("What to do with it", &items, 0)?;
         let chosen = if usable { chosen } else { chosen + 3 };
         match chosen {
             0 => return Ok(Action::Copy),

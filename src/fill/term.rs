@@ -42,6 +42,18 @@ impl Terminal {
         std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
     }
 
+    /// dialoguer redraws its prompt by counting lines, which goes wrong when a long prompt
+    /// wraps; so a prompt wider than the terminal is written once above the widget, and
+    /// the widget gets a short one.
+    fn widget_prompt(&self, prompt: &str) -> Result<String> {
+        let width = usize::from(self.term.size().1);
+        if measure_text_width(prompt) + 4 <= width {
+            return Ok(prompt.to_string());
+        }
+        self.term.write_line(prompt).map_err(io_error)?;
+        Ok("answer".to_string())
+    }
+
     fn prompt_text(&self, prompt: &str) -> String {
         if self.color {
             style(format!("? {prompt}: ")).bold().to_string()
@@ -149,6 +161,7 @@ impl Prompter for Terminal {
     }
 
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+        let prompt = self.widget_prompt(prompt)?;
         Select::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .items(items)
@@ -171,6 +184,7 @@ impl Prompter for Terminal {
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        let prompt = self.widget_prompt(prompt)?;
         Confirm::with_theme(self.theme.as_ref())
             .with_prompt(prompt)
             .default(default)

@@ -94,9 +94,9 @@ fn fill_asks_every_question_then_prints_the_prompt() {
     p.expect("── ask-all ")
         .expect("line {{two}}")
         .expect("≈ ")
-        .expect("tokens (estimate) · claude-haiku-4-5 · ")
-        .expect("for a 100-token answer · prices as of ")
-        .expect("What now?")
+        .expect("tokens (estimate) · claude-haiku-4-5")
+        .expect(" to send, up to $0.0005 for a 100-token answer (prices as of ")
+        .expect("What to do with it")
         .expect("Quit without using it");
     p.send(DOWN).send(ENTER); // Print it
     let (code, rest) = p.finish();
@@ -143,7 +143,8 @@ fn ctrl_c_or_esc_at_any_question_exits_130_and_changes_nothing() {
     // Ctrl-C at the menu, after every answer: nothing half-rendered is printed.
     let mut p = env.pty(&["fill", "ask-all"]);
     answer_everything(&mut p);
-    p.expect("What now?").expect("Quit without using it");
+    p.expect("What to do with it")
+        .expect("Quit without using it");
     p.send(CTRL_C);
     let (code, rest) = p.finish();
     assert_eq!(code, 130, "{}", p.seen);
@@ -183,7 +184,10 @@ fn values_given_with_var_are_not_asked_and_print_skips_the_menu() {
         p.seen
     );
     assert!(!p.seen.contains("How many points"), "count was asked");
-    assert!(!p.seen.contains("What now?"), "--print skips the menu");
+    assert!(
+        !p.seen.contains("What to do with it"),
+        "--print skips the menu"
+    );
     assert!(rest.contains("Write 2 warm points about cats."), "{rest}");
 }
 
