@@ -117,6 +117,12 @@ fn main() {
         runs,
     );
     measure(
+        "render blog-draft --no-history (starter)",
+        &[&[BIN, "--library", small][..], &render, &["--no-history"]].concat(),
+        home,
+        runs,
+    );
+    measure(
         "render blog-draft (10,000 recipes)",
         &[&[BIN, "--library", big][..], &render].concat(),
         home,
