@@ -1,8 +1,8 @@
 //! The recipe library: one SQLite file with every version of every recipe and a full-text
 //! index. Every write is one transaction.
 
+mod answers;
 mod edit;
-mod history;
 mod migrations;
 
 use std::path::{Path, PathBuf};
@@ -14,8 +14,8 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result, did_you_mean};
 use crate::recipe::Recipe;
 
+pub use answers::LastAnswers;
 pub use edit::SaveOutcome;
-pub use history::LastAnswers;
 
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 
