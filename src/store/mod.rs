@@ -88,6 +88,21 @@ pub struct Library {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// Whether closing should fold the WAL into the main file. Only after a write that
+    /// matters: a reading command then leaves the WAL files alone, instead of creating,
+    /// checkpointing and deleting them on every run.
+    checkpoint_on_close: bool,
+}
+
+impl Drop for Library {
+    fn drop(&mut self) {
+        if self.checkpoint_on_close {
+            let _ = self.conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                false,
+            );
+        }
+    }
 }
 
 fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
@@ -216,10 +231,18 @@ impl Library {
         }
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| sql_error(path, e))?;
+        if !read_only {
+            conn.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            )
+            .map_err(|e| sql_error(path, e))?;
+        }
         let mut lib = Library {
             conn,
             path: path.to_path_buf(),
             read_only,
+            checkpoint_on_close: false,
         };
         if version == 0 {
             lib.seed()?;
@@ -273,6 +296,7 @@ impl Library {
             .map_err(|e| sql_error(&path, e))?;
         let value = f(&tx)?;
         tx.commit().map_err(|e| sql_error(&path, e))?;
+        self.checkpoint_on_close = true;
         Ok(value)
     }
 
