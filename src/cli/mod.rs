@@ -144,14 +144,7 @@ pub fn main() -> i32 {
 
 /// Prints an error the way every command does.
 pub fn report(e: &Error) {
-    let mut stderr = String::new();
-    stderr.push_str("error: ");
-    stderr.push_str(&e.message);
-    for h in &e.hints {
-        stderr.push_str("\n  hint: ");
-        stderr.push_str(h);
-    }
-    eprintln!("{stderr}");
+    eprintln!("error: {}", e.full_text());
 }
 
 fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
