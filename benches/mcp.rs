@@ -4,7 +4,7 @@
 //!     cargo bench --bench mcp
 //!
 //! Prints the median and tail of the round trip (request written → answer parsed) for the
-//! starter recipe `blog-draft` (system prompt, a few-shot example, six variables), and of
+//! starter recipe `blog-draft` (system prompt, two few-shot examples, six variables), and of
 //! `prompts/list` on the same library. The target is a median under 1 ms.
 
 use std::time::{Duration, Instant};
