@@ -26,7 +26,8 @@ pub struct Args {
     /// a recipe with any of them is served).
     #[arg(long, short, value_name = "TAG", value_delimiter = ',')]
     pub tag: Vec<String>,
-    /// Serve only the recipes of this pack (repeat it for several).
+    /// Serve only the recipes of this pack (repeat it for several). Packs are not in this
+    /// version yet, so for now the flag is refused with a note.
     #[arg(long, value_name = "PACK", value_delimiter = ',')]
     pub pack: Vec<String>,
     /// Prompts per prompts/list page (for tests; default 10000).
