@@ -86,6 +86,17 @@ impl Error {
         self
     }
 
+    /// The message followed by each hint on its own `  hint: …` line: what every face shows
+    /// (the command line after `error: `, the MCP server as its error message).
+    pub fn full_text(&self) -> String {
+        let mut text = self.message.clone();
+        for h in &self.hints {
+            text.push_str("\n  hint: ");
+            text.push_str(h);
+        }
+        text
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         self.kind.exit_code()

@@ -11,6 +11,7 @@ pub mod clipboard;
 pub mod config;
 pub mod error;
 pub mod fill;
+pub mod mcp;
 pub mod paths;
 pub mod recipe;
 pub mod render;

@@ -13,6 +13,7 @@ mod history;
 mod interrupt;
 mod lint;
 mod list;
+mod mcp;
 mod models;
 mod new;
 mod output;
@@ -78,6 +79,7 @@ pub enum Command {
     Rm(rm::Args),
     Models(models::Args),
     Completions(completions::Args),
+    Mcp(mcp::Args),
 }
 
 /// What every command may need: the library (opened on first use), the settings (read on
@@ -105,6 +107,13 @@ impl Ctx {
             self.config = Some(Config::load()?);
         }
         Ok(self.config.as_ref().expect("just read"))
+    }
+
+    /// The library, opened now and handed over, for a command that keeps it for its whole
+    /// run (the MCP server).
+    pub fn take_library(&mut self) -> Result<Library> {
+        self.library()?;
+        Ok(self.library.take().expect("just opened"))
     }
 }
 
@@ -144,14 +153,7 @@ pub fn main() -> i32 {
 
 /// Prints an error the way every command does.
 pub fn report(e: &Error) {
-    let mut stderr = String::new();
-    stderr.push_str("error: ");
-    stderr.push_str(&e.message);
-    for h in &e.hints {
-        stderr.push_str("\n  hint: ");
-        stderr.push_str(h);
-    }
-    eprintln!("{stderr}");
+    eprintln!("error: {}", e.full_text());
 }
 
 fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
@@ -173,6 +175,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Rm(a) => rm::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &mut Cli::command()),
+        Command::Mcp(a) => mcp::run(a, ctx),
     }
 }
 

@@ -57,9 +57,36 @@ pub struct Summary {
 pub struct SearchHit {
     pub name: String,
     pub title: String,
+    pub description: String,
     pub snippet: String,
     pub score: f64,
 }
+
+/// Which recipes a long-running face (the MCP server) serves: every recipe, or only those
+/// with at least one of `tags`. The store applies it in SQL (`current`, `signature`,
+/// `search_in`) and [`Selection::admits`] applies the same rule to one parsed recipe, so a
+/// face never re-implements the filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Serve only recipes with any of these tags; empty means every recipe.
+    pub tags: Vec<String>,
+}
+
+impl Selection {
+    /// Whether `recipe` is one of the selected recipes.
+    pub fn admits(&self, recipe: &Recipe) -> bool {
+        self.tags.is_empty() || recipe.tags.iter().any(|t| self.tags.contains(t))
+    }
+
+    /// The tags as a JSON array, for `json_each` in the SQL filter.
+    fn tags_json(&self) -> String {
+        serde_json::to_string(&self.tags).expect("strings serialize")
+    }
+}
+
+/// The SQL condition on `r` (the `recipes` row) for a [`Selection`] bound as JSON at `?1`.
+const SELECTED: &str = "(?1 = '[]' OR r.id IN (SELECT recipe_id FROM recipe_tags
+     WHERE tag IN (SELECT value FROM json_each(?1))))";
 
 /// One stored version of a recipe.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -315,14 +342,14 @@ impl Library {
 
     /// The current version of `name`.
     pub fn get(&self, name: &str) -> Result<StoredRecipe> {
+        // Cached: a long-running face (the MCP server) calls this for every request.
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
                  JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
                  WHERE r.name = ?1",
-                [name],
-                stored_row,
             )
+            .and_then(|mut stmt| stmt.query_row([name], stored_row))
             .optional()
             .map_err(|e| self.err(e))?
             .ok_or_else(|| self.not_found(name))
@@ -437,33 +464,99 @@ impl Library {
 
     /// Ranked full-text matches; `marks` wrap the matched words in the snippet.
     pub fn search(&self, query: &str, limit: usize, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
+        self.search_in(&Selection::default(), query, limit, marks)
+    }
+
+    /// Like [`Library::search`], among the recipes of `selection` only.
+    pub fn search_in(
+        &self,
+        selection: &Selection,
+        query: &str,
+        limit: usize,
+        marks: (&str, &str),
+    ) -> Result<Vec<SearchHit>> {
         let Some(fts) = fts_query(query) else {
             return Err(
                 Error::usage("the search has no words").hint("e.g. `promptbook search blog seo`")
             );
         };
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT r.name, r.title, snippet(recipes_fts, -1, ?2, ?3, '…', 10),
-                        bm25(recipes_fts, 10.0, 6.0, 3.0, 4.0, 1.0) AS rank
-                 FROM recipes_fts JOIN recipes r ON r.id = recipes_fts.rowid
-                 WHERE recipes_fts MATCH ?1 ORDER BY rank LIMIT ?4",
-            )
-            .map_err(|e| self.err(e))?;
+        let sql = format!(
+            "SELECT r.name, r.title, r.description, snippet(recipes_fts, -1, ?3, ?4, '…', 10),
+                    bm25(recipes_fts, 10.0, 6.0, 3.0, 4.0, 1.0) AS rank
+             FROM recipes_fts JOIN recipes r ON r.id = recipes_fts.rowid
+             WHERE recipes_fts MATCH ?2 AND {SELECTED} ORDER BY rank LIMIT ?5"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map(params![fts, marks.0, marks.1, limit as i64], |r| {
-                Ok(SearchHit {
-                    name: r.get(0)?,
-                    title: r.get(1)?,
-                    snippet: r.get(2)?,
-                    score: -r.get::<_, f64>(3)?,
-                })
-            })
+            .query_map(
+                params![selection.tags_json(), fts, marks.0, marks.1, limit as i64],
+                |r| {
+                    Ok(SearchHit {
+                        name: r.get(0)?,
+                        title: r.get(1)?,
+                        description: r.get(2)?,
+                        snippet: r.get(3)?,
+                        score: -r.get::<_, f64>(4)?,
+                    })
+                },
+            )
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;
         Ok(rows)
+    }
+
+    /// The current version of every recipe in `selection`, by name: what a long-running face
+    /// needs to describe the whole library (names, variables) in one query.
+    pub fn current(&self, selection: &Selection) -> Result<Vec<StoredRecipe>> {
+        let sql = format!(
+            "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+             JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
+             WHERE {SELECTED} ORDER BY r.name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([selection.tags_json()], stored_row)
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    /// A number that changes whenever another connection (another promptbook process)
+    /// commits a change to the library file: SQLite's `PRAGMA data_version`. It reads no
+    /// table, so a long-running face can poll it often; when it moves, compare
+    /// [`Library::signature`] to learn whether the recipes it serves changed.
+    pub fn data_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))
+    }
+
+    /// A fingerprint of the recipes in `selection`: their names, current versions and update
+    /// times. It changes when one of them is added, edited (a new version) or removed, and
+    /// not when other tables change. Equal within one process only (not a stable hash).
+    pub fn signature(&self, selection: &Selection) -> Result<u64> {
+        use std::hash::{Hash, Hasher};
+        let sql = format!(
+            "SELECT r.name, r.current_version, r.updated_at FROM recipes r
+             WHERE {SELECTED} ORDER BY r.name"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = stmt
+            .query([selection.tags_json()])
+            .map_err(|e| self.err(e))?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        let mut count = 0u64;
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let name: String = row.get(0).map_err(|e| self.err(e))?;
+            let version: i64 = row.get(1).map_err(|e| self.err(e))?;
+            let updated: String = row.get(2).map_err(|e| self.err(e))?;
+            (name, version, updated).hash(&mut hasher);
+            count += 1;
+        }
+        count.hash(&mut hasher);
+        Ok(hasher.finish())
     }
 
     /// Removes `name` and all its versions.

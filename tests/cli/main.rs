@@ -12,4 +12,5 @@ mod copy;
 mod editor_pty;
 mod fill;
 mod library;
+mod mcp;
 mod render;

@@ -39,7 +39,15 @@ impl Env {
 
     /// `promptbook ARGS…` in this environment (no terminal, no colour).
     pub fn cmd(&self, args: &[&str]) -> Cmd {
-        let mut c = Command::cargo_bin("promptbook").expect("binary built");
+        Cmd {
+            inner: Command::from_std(self.std_command(args)),
+        }
+    }
+
+    /// The same command as a plain `std::process::Command`, for tests that drive a
+    /// long-running process themselves (the MCP server).
+    pub fn std_command(&self, args: &[&str]) -> std::process::Command {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promptbook"));
         c.current_dir(self.dir.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -49,7 +57,7 @@ impl Env {
             .env("PROMPTBOOK_LIBRARY", self.lib())
             .env("NO_COLOR", "1")
             .args(args);
-        Cmd { inner: c }
+        c
     }
 
     /// A logical dump of the library's recipes, versions and remembered answers, to show a
