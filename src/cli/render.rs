@@ -75,7 +75,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         None => answers::last_recipe(ctx, "render")?,
     };
     let stored = ctx.library()?.get(&name)?;
-    let recipe = stored.parse()?;
+    let recipe = stored.parse_for_render()?;
     let given = gather_inputs(
         &args.vars,
         args.vars_file.as_deref(),

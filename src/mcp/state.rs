@@ -66,7 +66,7 @@ impl Served {
         if let Some(r) = lock(&self.parsed).get(&stored.hash) {
             return Ok(r.clone());
         }
-        let recipe = Arc::new(stored.parse()?);
+        let recipe = Arc::new(stored.parse_for_render()?);
         lock(&self.parsed).insert(stored.hash.clone(), recipe.clone());
         Ok(recipe)
     }

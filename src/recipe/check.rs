@@ -249,7 +249,7 @@ fn closest(wanted: &str, text: &str) -> Vec<String> {
 /// stretch of the line that starts at each word, so a short phrase finds its place in a
 /// long line instead of matching a short line by length alone.
 fn likeness(wanted: &str, window: &str) -> f32 {
-    let ratio = |a: &str, b: &str| similar::TextDiff::from_chars(a, b).ratio();
+    let ratio = |a: &str, b: &str| strsim::normalized_levenshtein(a, b) as f32;
     let mut best = ratio(wanted, window);
     if wanted.contains('\n') {
         return best;

@@ -180,6 +180,26 @@ impl Recipe {
         Ok(Recipe { def, compiled })
     }
 
+    /// Reads a recipe stored in the library for rendering. It was fully validated when it
+    /// was added, so this skips its `tests:` and the checks that only matter when a recipe
+    /// is written; templates are still compiled (and any error still reported).
+    pub fn parse_for_render(source: &str, origin: &str) -> Result<Recipe, Invalid> {
+        let fields: RenderFields = yaml::from_str(source).map_err(|e| Invalid {
+            origin: origin.to_string(),
+            diagnostics: vec![Diagnostic::error(e.message, e.position)],
+        })?;
+        let def = RecipeFile::from(fields);
+        let mut diagnostics = Vec::new();
+        let compiled = compile_templates(&def, &mut diagnostics);
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            return Err(Invalid {
+                origin: origin.to_string(),
+                diagnostics,
+            });
+        }
+        Ok(Recipe { def, compiled })
+    }
+
     /// Parses a file's bytes, refusing text that is not UTF-8.
     pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Recipe, Invalid> {
         match std::str::from_utf8(bytes) {
@@ -584,6 +604,24 @@ mod tests {
     fn text_without_braces_compiles_to_itself() {
         let t = compile_template("a \\ b } { $x\n").unwrap();
         assert_eq!(t, Template::compile("a \\ b } { $x\n").unwrap());
+    }
+
+    #[test]
+    fn the_render_view_of_every_starter_recipe_renders_like_the_full_parse() {
+        use crate::render::{Input, render, resolve};
+        for (file, yaml) in crate::store::STARTER {
+            let full = Recipe::parse(yaml, file).unwrap();
+            let quick = Recipe::parse_for_render(yaml, file).unwrap();
+            assert!(quick.tests.is_empty());
+            assert_eq!(full.variables, quick.variables, "{file}");
+            let given: Vec<(String, Input)> = full
+                .required_without_default()
+                .map(|n| (n.to_string(), Input::Text("x".into())))
+                .collect();
+            let a = render(&full, &resolve(&full, &given).unwrap()).unwrap();
+            let b = render(&quick, &resolve(&quick, &given).unwrap()).unwrap();
+            assert_eq!(a, b, "{file}");
+        }
     }
 
     #[test]

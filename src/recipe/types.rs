@@ -217,3 +217,49 @@ pub struct Expect {
     #[serde(default)]
     pub max_input_tokens: Option<u64>,
 }
+
+/// What rendering reads of a stored recipe: every field but `tests`, which serde then skips
+/// unread (unknown fields are not denied here). Stored recipes were validated when added, so
+/// the render path need not build test cases nor compile their regular expressions.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RenderFields {
+    name: Located<String>,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    model: ModelHints,
+    #[serde(default)]
+    variables: IndexMap<String, Located<Variable>>,
+    #[serde(default)]
+    system: Option<Located<String>>,
+    #[serde(default)]
+    prompt: Option<Located<String>>,
+    #[serde(default)]
+    messages: Vec<Located<MessageTemplate>>,
+    #[serde(default)]
+    examples: Vec<Located<Example>>,
+}
+
+impl From<RenderFields> for RecipeFile {
+    fn from(f: RenderFields) -> RecipeFile {
+        RecipeFile {
+            name: f.name,
+            title: f.title,
+            description: f.description,
+            version: f.version,
+            tags: f.tags,
+            model: f.model,
+            variables: f.variables,
+            system: f.system,
+            prompt: f.prompt,
+            messages: f.messages,
+            examples: f.examples,
+            tests: Vec::new(),
+        }
+    }
+}

@@ -38,6 +38,12 @@ impl StoredRecipe {
         Recipe::parse(&self.yaml, &format!("{} (v{})", self.name, self.version))
             .map_err(Error::from)
     }
+
+    /// Parses the stored YAML for rendering only (see [`Recipe::parse_for_render`]).
+    pub fn parse_for_render(&self) -> Result<Recipe> {
+        Recipe::parse_for_render(&self.yaml, &format!("{} (v{})", self.name, self.version))
+            .map_err(Error::from)
+    }
 }
 
 /// What `list` shows of a recipe, read without parsing its YAML.
