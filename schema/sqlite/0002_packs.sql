@@ -31,6 +31,10 @@ FROM recipes;
 DROP TABLE recipes;
 ALTER TABLE recipes_new RENAME TO recipes;
 
+-- Deleting a recipe's tags (on every new version, and on remove) looked them up by scanning
+-- the whole table: with a pack of 10,000 recipes that made installing quadratic.
+CREATE INDEX recipe_tags_recipe ON recipe_tags (recipe_id);
+
 -- One row per installed pack: what it is and where it came from.
 CREATE TABLE packs (
     name         TEXT PRIMARY KEY,                -- the manifest's name; the recipes' namespace

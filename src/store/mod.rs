@@ -795,7 +795,7 @@ pub(crate) fn put_in(
             ))?
             .execute(params![namespace, recipe.name()])?;
             let id = tx.last_insert_rowid();
-            write_version(tx, id, recipe, yaml, &hash, true)?;
+            write_version_as(tx, id, recipe, yaml, &hash, true, true)?;
             Ok(Put {
                 id,
                 outcome: AddOutcome::Added { name },
@@ -814,6 +814,20 @@ pub(crate) fn write_version(
     yaml: &str,
     hash: &str,
     current: bool,
+) -> rusqlite::Result<u32> {
+    write_version_as(tx, id, recipe, yaml, hash, current, false)
+}
+
+/// [`write_version`]; `fresh` says the recipe row was just created, so it has no tags or
+/// search entry to replace.
+fn write_version_as(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    recipe: &Recipe,
+    yaml: &str,
+    hash: &str,
+    current: bool,
+    fresh: bool,
 ) -> rusqlite::Result<u32> {
     let version: u32 = tx
         .prepare_cached(
@@ -840,15 +854,17 @@ pub(crate) fn write_version(
         recipe.model.prefer,
         version
     ])?;
-    tx.prepare_cached("DELETE FROM recipe_tags WHERE recipe_id = ?1")?
-        .execute([id])?;
+    if !fresh {
+        tx.prepare_cached("DELETE FROM recipe_tags WHERE recipe_id = ?1")?
+            .execute([id])?;
+        tx.prepare_cached("DELETE FROM recipes_fts WHERE rowid = ?1")?
+            .execute([id])?;
+    }
     let mut tag_stmt =
         tx.prepare_cached("INSERT OR IGNORE INTO recipe_tags (tag, recipe_id) VALUES (?1, ?2)")?;
     for tag in &recipe.tags {
         tag_stmt.execute(params![tag, id])?;
     }
-    tx.prepare_cached("DELETE FROM recipes_fts WHERE rowid = ?1")?
-        .execute([id])?;
     tx.prepare_cached(
         "INSERT INTO recipes_fts (rowid, name, title, description, tags, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
