@@ -20,9 +20,11 @@ use super::limits;
 pub struct Manifest {
     /// Kebab-case id of the pack (e.g. `team-prompts`). Its recipes are named `NAME/recipe`.
     #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"), length(max = 64))]
+    #[serde(serialize_with = "bare")]
     pub name: Located<String>,
     /// The pack's version, e.g. `1.2.0`.
     #[schemars(regex(pattern = r"^[0-9]+(\.[0-9]+){0,3}([-+][0-9A-Za-z.+-]+)?$"))]
+    #[serde(serialize_with = "bare")]
     pub version: Located<String>,
     /// What the pack is for, in a sentence or two.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -34,7 +36,11 @@ pub struct Manifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// The lowest promptbook version that can install this pack, e.g. `0.1.0`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "bare_opt"
+    )]
     pub min_promptbook: Option<Located<String>>,
 }
 
@@ -167,6 +173,15 @@ impl Manifest {
     }
 }
 
+/// Writes a located value as the bare value (its position belongs to the file it came from).
+fn bare<S: serde::Serializer>(l: &Located<String>, s: S) -> Result<S::Ok, S::Error> {
+    l.value.serialize(s)
+}
+
+fn bare_opt<S: serde::Serializer>(l: &Option<Located<String>>, s: S) -> Result<S::Ok, S::Error> {
+    l.as_ref().map(|l| &l.value).serialize(s)
+}
+
 /// The numeric part of a version (`1.2.0-beta` → [1, 2, 0]); `None` if it is not one.
 pub fn parse_version(v: &str) -> Option<Vec<u64>> {
     let numeric = v.split(['-', '+']).next()?;
@@ -254,19 +269,19 @@ mod tests {
     }
 
     /// `schema/pack.schema.json` is generated from these types; this keeps it in step.
-    /// Regenerate with `PROMPTBOOK_WRITE_SCHEMA=1 cargo test --lib pack::manifest`.
+    /// Regenerate with `PROMPTBOOK_UPDATE_SCHEMA=1 cargo test --lib pack::manifest`.
     #[test]
     fn schema_file_is_in_step_with_the_types() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/pack.schema.json");
         let fresh = json_schema();
-        if std::env::var_os("PROMPTBOOK_WRITE_SCHEMA").is_some() {
+        if std::env::var_os("PROMPTBOOK_UPDATE_SCHEMA").is_some() {
             std::fs::write(&path, &fresh).unwrap();
         }
         let stored = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             stored == fresh,
             "schema/pack.schema.json is out of date; regenerate it with \
-             PROMPTBOOK_WRITE_SCHEMA=1 cargo test --lib pack::manifest"
+             PROMPTBOOK_UPDATE_SCHEMA=1 cargo test --lib pack::manifest"
         );
     }
 }

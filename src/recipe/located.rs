@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 
 use crate::yaml::{Position, Spanned};
 
@@ -42,13 +42,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
             value: spanned.value,
             position,
         })
-    }
-}
-
-/// Written as the bare value (the position belongs to the file it was read from).
-impl<T: Serialize> Serialize for Located<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        self.value.serialize(serializer)
     }
 }
 
