@@ -161,11 +161,13 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
         }
     }
     if !problems.is_empty() {
-        return Err(invalid_pack(
-            &manifest.name.value,
-            raw.files.len(),
-            problems,
-        ));
+        let tampered = problems.iter().any(|p| p.contains(HASH_MISMATCH));
+        let e = invalid_pack(&manifest.name.value, raw.files.len(), problems);
+        return Err(if tampered {
+            e.hint("a bundle must arrive exactly as it was built: ask for a fresh one, or build it again from the pack's folder with `promptbook pack build`")
+        } else {
+            e
+        });
     }
     if recipes.is_empty() {
         return Err(
@@ -230,6 +232,8 @@ fn parse_all(raw: &RawPack, progress: &dyn Progress) -> Vec<Result<PackRecipe, S
     })
 }
 
+const HASH_MISMATCH: &str = "the recipe does not match its sha256";
+
 fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
     let origin = raw.display(&file.path);
     let hash = hex_sha256(&file.bytes);
@@ -237,7 +241,7 @@ fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
         && !expected.eq_ignore_ascii_case(&hash)
     {
         return Err(format!(
-            "{origin}: the recipe does not match its sha256 in the bundle (the bundle was changed after it was built, or damaged on the way)"
+            "{origin}: {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
         ));
     }
     let recipe = Recipe::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;

@@ -722,3 +722,82 @@ fn every_pack_command_help_shows_an_example() {
         );
     }
 }
+
+/// Runs promptbook ARGS on a pseudo-terminal (through `script`, from util-linux) with `input`
+/// typed; what the terminal showed.
+fn on_terminal(env: &Env, args: &[&str], input: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("promptbook");
+    let quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    let line = std::iter::once(bin.to_str().unwrap())
+        .chain(args.iter().copied())
+        .map(quote)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path())
+        .env("XDG_DATA_HOME", env.path("data"))
+        .env("XDG_CONFIG_HOME", env.path("config"))
+        .env("PROMPTBOOK_LIBRARY", env.lib())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stdout).replace('\r', "")
+}
+
+#[test]
+fn on_a_terminal_update_and_remove_ask_first_and_show_progress() {
+    let env = Env::new();
+    let mut files: Vec<(String, String)> = (0..300)
+        .map(|i| (format!("r/{i:03}.yaml"), recipe(&format!("r{i:03}"), "")))
+        .collect();
+    files.push(("x.yaml".into(), recipe("xx", "")));
+    let files: Vec<(&str, String)> = files.iter().map(|(f, t)| (f.as_str(), t.clone())).collect();
+    let repo = Repo::new(&env, "big", &files);
+    let shown = on_terminal(&env, &["pack", "add", &repo.url], "");
+    assert!(
+        shown.contains("Checking recipes [") && shown.contains("Installing ["),
+        "{shown}"
+    );
+    repo.put("x.yaml", &recipe("xx", " Changed."));
+    repo.commit(&env, "change xx");
+    let before = env.dump();
+    let shown = on_terminal(&env, &["pack", "update"], "n\n");
+    assert!(
+        shown.contains("changed       big/xx") && shown.contains("Apply these changes? [y/N]"),
+        "{shown}"
+    );
+    assert!(shown.contains("Nothing was changed."), "{shown}");
+    assert_eq!(env.dump(), before);
+    let shown = on_terminal(&env, &["pack", "update"], "y\n");
+    assert!(shown.contains("Updated big to 1.0.0."), "{shown}");
+    assert_eq!(
+        env.cmd(&["export", "big/xx"]).ok().stdout,
+        recipe("xx", " Changed.")
+    );
+    let shown = on_terminal(&env, &["pack", "remove", "big"], "y\n");
+    assert!(
+        shown.contains("Remove the pack `big`? [y/N]")
+            && shown.contains("Removed the pack `big` and 301 recipes."),
+        "{shown}"
+    );
+}

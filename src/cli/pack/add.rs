@@ -29,7 +29,8 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let source = Source::parse(&args.source)?;
-    let spinner = Spinner::new(format!("Fetching {}", source.display()));
+    let spinner = matches!(source, Source::Git { .. })
+        .then(|| Spinner::new(format!("Fetching {}", source.display())));
     let fetched = source.fetch(GitOptions::from_env())?;
     drop(spinner);
     let bar = Bar::new();

@@ -10,21 +10,21 @@ use crate::pack::Progress;
 /// A progress bar on standard error when it is a terminal; nothing otherwise.
 pub struct Bar {
     bar: ProgressBar,
+    terminal: bool,
 }
 
 impl Bar {
     pub fn new() -> Bar {
-        let bar = if std::io::stderr().is_terminal() {
-            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
-        } else {
-            ProgressBar::hidden()
-        };
+        let bar = ProgressBar::hidden();
         bar.set_style(
             ProgressStyle::with_template("{msg:>18} [{bar:32}] {pos}/{len} {elapsed}")
                 .expect("a valid template")
                 .progress_chars("=> "),
         );
-        Bar { bar }
+        Bar {
+            bar,
+            terminal: std::io::stderr().is_terminal(),
+        }
     }
 }
 
@@ -33,6 +33,9 @@ impl Progress for Bar {
         self.bar.reset();
         self.bar.set_length(total);
         self.bar.set_message(step.to_string());
+        if self.terminal {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
     }
 
     fn advance(&self, n: u64) {
@@ -41,6 +44,7 @@ impl Progress for Bar {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+        self.bar.set_draw_target(ProgressDrawTarget::hidden());
     }
 }
 

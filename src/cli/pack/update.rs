@@ -68,7 +68,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         if let Some(r) = &args.reference {
             source = source.with_reference(r)?;
         }
-        let spinner = Spinner::new(format!("Fetching {}", source.display()));
+        let spinner = matches!(source, Source::Git { .. })
+            .then(|| Spinner::new(format!("Fetching {}", source.display())));
         let fetched = source.fetch(GitOptions::from_env()).map_err(|e| {
             let mut e = e;
             e.message = format!("cannot update `{name}`: {}", e.message);
@@ -196,8 +197,12 @@ fn describe(out: &mut String, plan: &UpdatePlan, color: bool) {
                 format!("{} (pack {})", c.address, plan.from_version),
                 format!("{} (pack {})", c.address, plan.to_version),
             ),
+            ChangeKind::TakeTheirs => (
+                format!("{} (yours)", c.address),
+                format!("{} (pack {})", c.address, plan.to_version),
+            ),
             _ => (
-                format!("{} (yours now)", c.address),
+                format!("{} (installed)", c.address),
                 format!("{} (pack {})", c.address, plan.to_version),
             ),
         };
