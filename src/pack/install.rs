@@ -334,8 +334,8 @@ fn already_installed(existing: &InstalledPack) -> Error {
         existing.source_display()
     ))
     .hint(format!(
-        "`promptbook pack update {}` brings it up to date; `promptbook pack remove {}` first to install it from elsewhere",
-        existing.name, existing.name
+        "`promptbook pack update {0}` brings it up to date; `promptbook pack update {0} --from SOURCE` updates it from this source",
+        existing.name
     ))
 }
 

@@ -638,7 +638,41 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
     other
         .cmd(&["pack", "add", env.path("out").to_str().unwrap()])
         .fails(2)
-        .stderr_has("installed already");
+        .stderr_has("installed already")
+        .stderr_has("--from SOURCE");
+    // A newer bundle arrives by mail: update from it.
+    env.write("r/a.yaml", recipe("first", " Newer."));
+    env.cmd(&["add", "r"]).ok();
+    env.cmd(&[
+        "pack",
+        "export",
+        "first",
+        "second",
+        "--name",
+        "shared-prompts",
+        "--pack-version",
+        "2.1.0",
+        "-o",
+        "s2.pbpack.yaml",
+    ])
+    .ok();
+    std::fs::copy(env.path("s2.pbpack.yaml"), other.path("s2.pbpack.yaml")).unwrap();
+    other
+        .cmd(&[
+            "pack",
+            "update",
+            "shared-prompts",
+            "--from",
+            "s2.pbpack.yaml",
+            "--yes",
+        ])
+        .ok()
+        .stdout_has("shared-prompts 2.0.0 → 2.1.0")
+        .stdout_has("changed       shared-prompts/first");
+    other
+        .cmd(&["pack", "show", "shared-prompts"])
+        .ok()
+        .stdout_has("s2.pbpack.yaml (bundle)");
     // An installed pack exports with its own manifest and file layout, with the user's edits.
     let repo = Repo::new(&other, "team", &[("deep/x.yaml", recipe("xx", ""))]);
     other.cmd(&["pack", "add", &repo.url]).ok();

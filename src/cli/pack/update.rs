@@ -21,6 +21,7 @@ use crate::pack::source::Source;
   promptbook pack update                 (every pack; asks before changing anything)
   promptbook pack update team-prompts --dry-run
   promptbook pack update team-prompts --ref v1.3 --yes
+  promptbook pack update team-prompts --from team-prompts-1.3.0.pbpack.yaml
   promptbook pack update team-prompts --theirs")]
 pub struct Args {
     /// The packs to update (default: all of them).
@@ -37,8 +38,12 @@ pub struct Args {
     #[arg(long)]
     pub theirs: bool,
     /// Move a git pack to another branch, tag or commit (one pack only).
-    #[arg(long = "ref", value_name = "REF")]
+    #[arg(long = "ref", value_name = "REF", conflicts_with = "from")]
     pub reference: Option<String>,
+    /// Update from another source from now on: a newer bundle file, a moved repository
+    /// (one pack only).
+    #[arg(long, value_name = "SOURCE", allow_hyphen_values = true)]
+    pub from: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
@@ -52,19 +57,23 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         eprintln!("No packs are installed. Add one with `promptbook pack add SOURCE`.");
         return Ok(());
     }
-    if args.reference.is_some() && names.len() != 1 {
-        return Err(Error::usage("--ref moves one pack: name it")
+    if (args.reference.is_some() || args.from.is_some()) && names.len() != 1 {
+        return Err(Error::usage("--ref and --from change one pack: name it")
             .hint("e.g. `promptbook pack update team-prompts --ref v1.3`"));
     }
+    let from = args.from.as_deref().map(Source::parse).transpose()?;
     let bar = Bar::new();
     let mut plans = Vec::with_capacity(names.len());
     for name in &names {
         let installed = install::get(lib, name)?;
-        let mut source = Source::from_record(
-            &installed.source_kind,
-            &installed.source,
-            installed.reference.as_deref(),
-        )?;
+        let mut source = match &from {
+            Some(s) => s.clone(),
+            None => Source::from_record(
+                &installed.source_kind,
+                &installed.source,
+                installed.reference.as_deref(),
+            )?,
+        };
         if let Some(r) = &args.reference {
             source = source.with_reference(r)?;
         }
