@@ -70,7 +70,7 @@ pub fn collect(lib: &Library, selection: &Selection) -> Result<Vec<Item>> {
     let mut seen_address: HashMap<String, ()> = HashMap::new();
     for a in addresses {
         let stored = lib.get(&a)?;
-        let full = stored.address();
+        let full = stored.name.clone();
         if seen_address.insert(full.clone(), ()).is_some() {
             continue;
         }
@@ -79,10 +79,10 @@ pub fn collect(lib: &Library, selection: &Selection) -> Result<Vec<Item>> {
             (Some(pack), None) => install::get(lib, pack)
                 .ok()
                 .and_then(|p| p.recipes.into_iter().find(|r| r.address == full))
-                .map_or_else(|| format!("{}.yaml", stored.name), |r| r.file),
-            (None, None) => format!("{}.yaml", stored.name),
+                .map_or_else(|| format!("{}.yaml", stored.bare_name()), |r| r.file),
+            (None, None) => format!("{}.yaml", stored.bare_name()),
         };
-        if let Some(other) = by_name.get(&stored.name) {
+        if let Some(other) = by_name.get(stored.bare_name()) {
             return Err(Error::usage(format!(
                 "`{}` and `{full}` have the same name; a pack's recipe names must differ",
                 other.address
@@ -90,7 +90,7 @@ pub fn collect(lib: &Library, selection: &Selection) -> Result<Vec<Item>> {
             .hint("export one of them, e.g. by naming the recipes instead of --all or --tag"));
         }
         by_name.insert(
-            stored.name.clone(),
+            stored.bare_name().to_string(),
             Item {
                 address: full,
                 file,

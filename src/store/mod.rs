@@ -25,7 +25,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A recipe as stored: its current (or a chosen) version's YAML text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRecipe {
-    /// The recipe's name (without its pack).
+    /// The name that always finds this recipe again: `pack/name` for a pack's recipe, the
+    /// bare name for the user's own. Pass it back to `get`, `get_version`, `save_version`, ….
     pub name: String,
     /// The pack that installed it; `None` for the user's own recipes.
     pub pack: Option<String>,
@@ -38,16 +39,13 @@ pub struct StoredRecipe {
 impl StoredRecipe {
     /// Parses the stored YAML (validated when it was added).
     pub fn parse(&self) -> Result<Recipe> {
-        Recipe::parse(
-            &self.yaml,
-            &format!("{} (v{})", self.address(), self.version),
-        )
-        .map_err(Error::from)
+        Recipe::parse(&self.yaml, &format!("{} (v{})", self.name, self.version))
+            .map_err(Error::from)
     }
 
-    /// The name that always finds this recipe: `pack/name` for a pack's recipe, else `name`.
-    pub fn address(&self) -> String {
-        address(self.pack.as_deref().unwrap_or(""), &self.name)
+    /// The recipe's own name, as its YAML gives it (without the pack).
+    pub fn bare_name(&self) -> &str {
+        split_address(&self.name).1
     }
 }
 
@@ -710,7 +708,7 @@ pub(crate) fn delete(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Resul
 fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecipe> {
     let namespace: String = r.get(1)?;
     Ok(StoredRecipe {
-        name: r.get(0)?,
+        name: address(&namespace, &r.get::<_, String>(0)?),
         pack: (!namespace.is_empty()).then_some(namespace),
         version: r.get(2)?,
         yaml: r.get(3)?,

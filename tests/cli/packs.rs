@@ -203,6 +203,7 @@ fn git_pack_add_update_with_changed_removed_added_and_a_local_edit_that_survives
         .ok()
         .stderr_has("Updated team to 1.1.0")
         .stderr_has("Kept your version of team/beta; the pack's new version is stored as version 3")
+        .stderr_has("`promptbook revert team/beta 3` takes it")
         .stderr_has("promptbook pack update team --theirs");
     assert_eq!(
         env.cmd(&["export", "team/alpha"]).ok().stdout,
@@ -834,4 +835,56 @@ fn on_a_terminal_update_and_remove_ask_first_and_show_progress() {
             && shown.contains("Removed the pack `big` and 301 recipes."),
         "{shown}"
     );
+}
+
+#[test]
+fn authoring_commands_work_on_a_pack_recipe_behind_a_local_one() {
+    let env = Env::new();
+    env.write("mine.yaml", recipe("shared", " Mine."));
+    env.cmd(&["add", "mine.yaml"]).ok();
+    let dir = folder(&env, "p", "team", &[("s.yaml", recipe("shared", " Team."))]);
+    env.cmd(&["pack", "add", dir.to_str().unwrap()]).ok();
+    // `edit team/shared` edits the pack's recipe, not the user's own `shared`.
+    let editor = env.editor(&[Some(&recipe("shared", " Team, edited."))]);
+    env.cmd(&["edit", "team/shared"])
+        .env("EDITOR", &editor)
+        .ok()
+        .stderr_has("team/shared");
+    assert_eq!(env.seen(1), recipe("shared", " Team."));
+    assert_eq!(
+        env.cmd(&["export", "team/shared"]).ok().stdout,
+        recipe("shared", " Team, edited.")
+    );
+    assert_eq!(
+        env.cmd(&["export", "shared"]).ok().stdout,
+        recipe("shared", " Mine.")
+    );
+    env.cmd(&["pack", "show", "team"])
+        .ok()
+        .stdout_has("changed by you");
+    env.cmd(&["history", "team/shared"]).ok().stdout_has("v2");
+    env.cmd(&["diff", "team/shared"])
+        .ok()
+        .stdout_has("+  Say something {{tone}} about {{topic}}. Team, edited.");
+    // Reverting to the pack's text makes it the pack's again.
+    env.cmd(&["revert", "team/shared", "1"])
+        .ok()
+        .stderr_has("team/shared");
+    assert_eq!(
+        env.cmd(&["export", "team/shared"]).ok().stdout,
+        recipe("shared", " Team.")
+    );
+    assert!(
+        !env.cmd(&["pack", "show", "team"])
+            .ok()
+            .stdout
+            .contains("changed by you")
+    );
+    assert_eq!(
+        env.cmd(&["export", "shared"]).ok().stdout,
+        recipe("shared", " Mine.")
+    );
+    env.cmd(&["show", "team/shared"])
+        .ok()
+        .stdout_has("promptbook render team/shared");
 }

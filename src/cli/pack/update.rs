@@ -130,13 +130,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     }
     for (address, version) in &applied.kept {
         eprintln!(
-            "Kept your version of {address}; the pack's new version is stored as version {version}."
+            "Kept your version of {address}; the pack's new version is stored as version {version} \
+             (`promptbook revert {address} {version}` takes it)."
         );
     }
     if let Some((address, _)) = applied.kept.first() {
         let pack = address.split('/').next().unwrap_or(address);
         eprintln!(
-            "  To take the pack's versions instead: `promptbook pack update {pack} --theirs` (yours stay in the history)."
+            "  To take all of the pack's versions: `promptbook pack update {pack} --theirs` (yours stay in the history)."
         );
     }
     for (was, now) in &applied.kept_as_yours {
