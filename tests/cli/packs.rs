@@ -713,27 +713,36 @@ fn init_scaffolds_a_valid_pack_and_never_overwrites() {
         .stderr_has("not kebab-case");
 }
 
-#[test]
-fn a_library_from_before_packs_is_migrated_with_its_recipes() {
-    let env = Env::new();
-    env.write("r.yaml", recipe("older", ""));
-    // Build a schema-1 library by hand, as the first release left it.
+/// A library as an earlier promptbook left it: migrations `steps` applied by hand, one
+/// recipe `older` (id 7) at version 1 with hash `h`.
+fn old_library(env: &Env, steps: &[&str]) {
     let conn = rusqlite::Connection::open(env.lib()).unwrap();
-    conn.execute_batch(include_str!("../../schema/sqlite/0001_recipes.sql"))
-        .unwrap();
-    conn.execute_batch(
+    for sql in steps {
+        conn.execute_batch(sql).unwrap();
+    }
+    conn.execute_batch(&format!(
         "INSERT INTO recipes (id, name, title, current_version, created_at, updated_at)
            VALUES (7, 'older', 'Older', 1, 't', 't');
          INSERT INTO recipes_fts (rowid, name, title, description, tags, body) VALUES (7, 'older', 'Older', '', '', '');
-         PRAGMA user_version = 1;",
-    )
+         PRAGMA user_version = {};",
+        steps.len()
+    ))
     .unwrap();
     conn.execute(
         "INSERT INTO recipe_versions VALUES (7, 1, ?1, 'h', 't')",
         [recipe("older", "")],
     )
     .unwrap();
-    drop(conn);
+}
+
+#[test]
+fn a_library_from_before_packs_is_migrated_with_its_recipes() {
+    // Schema 1, as the first release left it.
+    let env = Env::new();
+    old_library(
+        &env,
+        &[include_str!("../../schema/sqlite/0001_recipes.sql")],
+    );
     env.cmd(&["render", "older", "--var", "topic=t"]).ok();
     env.cmd(&["search", "older"]).ok().stdout_has("older");
     assert!(
@@ -741,6 +750,33 @@ fn a_library_from_before_packs_is_migrated_with_its_recipes() {
         "{}",
         env.dump()
     );
+    env.cmd(&["render", "older", "--again"]).ok();
+
+    // Schema 2 with the fill history (0003 landed before 0002), and remembered answers.
+    let env = Env::new();
+    old_library(
+        &env,
+        &[
+            include_str!("../../schema/sqlite/0001_recipes.sql"),
+            include_str!("../../schema/sqlite/0003_fill_history.sql"),
+        ],
+    );
+    let conn = rusqlite::Connection::open(env.lib()).unwrap();
+    conn.execute(
+        "INSERT INTO fill_history VALUES (7, 1, '{\"topic\":\"kept\"}', 't')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    env.cmd(&["render", "older", "--again"])
+        .ok()
+        .stdout_has("about kept.");
+    assert!(
+        env.dump().starts_with("older cur=1 v1 h\n"),
+        "{}",
+        env.dump()
+    );
+    env.cmd(&["pack", "list"]).ok();
 }
 
 #[test]
@@ -887,4 +923,22 @@ fn authoring_commands_work_on_a_pack_recipe_behind_a_local_one() {
     env.cmd(&["show", "team/shared"])
         .ok()
         .stdout_has("promptbook render team/shared");
+}
+
+#[test]
+fn remembered_answers_belong_to_the_recipe_named() {
+    let env = Env::new();
+    env.write("mine.yaml", recipe("shared", " Mine."));
+    env.cmd(&["add", "mine.yaml"]).ok();
+    let dir = folder(&env, "p", "team", &[("s.yaml", recipe("shared", " Team."))]);
+    env.cmd(&["pack", "add", dir.to_str().unwrap()]).ok();
+    env.cmd(&["render", "team/shared", "--var", "topic=tea"])
+        .ok();
+    env.cmd(&["render", "shared", "--var", "topic=coffee"]).ok();
+    env.cmd(&["render", "team/shared", "--again"])
+        .ok()
+        .stdout_has("about tea. Team.");
+    env.cmd(&["render", "shared", "--again"])
+        .ok()
+        .stdout_has("about coffee. Mine.");
 }
