@@ -102,30 +102,35 @@ pub struct SearchHit {
 }
 
 /// Which recipes a long-running face (the MCP server) serves: every recipe, or only those
-/// with at least one of `tags`. The store applies it in SQL (`current`, `signature`,
-/// `search_in`) and [`Selection::admits`] applies the same rule to one parsed recipe, so a
-/// face never re-implements the filter.
+/// with at least one of `tags`, and/or only those of the packs in `packs`. The store applies
+/// it in SQL (`current`, `signature`, `search_in`) and [`Selection::admits`] applies the same
+/// rule to one recipe, so a face never re-implements the filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     /// Serve only recipes with any of these tags; empty means every recipe.
     pub tags: Vec<String>,
+    /// Serve only recipes installed by one of these packs; empty means any recipe.
+    pub packs: Vec<String>,
 }
 
 impl Selection {
-    /// Whether `recipe` is one of the selected recipes.
-    pub fn admits(&self, recipe: &Recipe) -> bool {
-        self.tags.is_empty() || recipe.tags.iter().any(|t| self.tags.contains(t))
+    /// Whether `recipe`, from pack `pack` (`None` for the user's own), is selected.
+    pub fn admits(&self, pack: Option<&str>, recipe: &Recipe) -> bool {
+        (self.tags.is_empty() || recipe.tags.iter().any(|t| self.tags.contains(t)))
+            && (self.packs.is_empty() || pack.is_some_and(|p| self.packs.iter().any(|s| s == p)))
     }
 
-    /// The tags as a JSON array, for `json_each` in the SQL filter.
+    /// The selection as JSON, for `json_each` in the SQL filter.
     fn tags_json(&self) -> String {
-        serde_json::to_string(&self.tags).expect("strings serialize")
+        serde_json::json!({ "tags": self.tags, "packs": self.packs }).to_string()
     }
 }
 
 /// The SQL condition on `r` (the `recipes` row) for a [`Selection`] bound as JSON at `?1`.
-const SELECTED: &str = "(?1 = '[]' OR r.id IN (SELECT recipe_id FROM recipe_tags
-     WHERE tag IN (SELECT value FROM json_each(?1))))";
+const SELECTED: &str = "((json_array_length(?1, '$.tags') = 0 OR r.id IN (SELECT recipe_id
+     FROM recipe_tags WHERE tag IN (SELECT value FROM json_each(?1, '$.tags'))))
+   AND (json_array_length(?1, '$.packs') = 0
+     OR r.namespace IN (SELECT value FROM json_each(?1, '$.packs'))))";
 
 /// One stored version of a recipe.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -638,7 +643,8 @@ impl Library {
         let sql = format!(
             "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
              JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-             WHERE {SELECTED} ORDER BY r.name, r.namespace"
+             WHERE {SELECTED}
+             ORDER BY CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
