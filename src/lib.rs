@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod fill;
 pub mod mcp;
+pub mod pack;
 pub mod paths;
 pub mod recipe;
 pub mod render;

@@ -23,13 +23,18 @@ pub fn last_recipe(ctx: &mut Ctx, command: &str) -> Result<String> {
     })
 }
 
-/// The last answers for `recipe`, checked against its current version: answers for
-/// variables it no longer has are dropped, and answers that no longer fit are left out
-/// with a note on standard error (so the recipe's default or a question takes over).
-pub fn previous(ctx: &mut Ctx, recipe: &Recipe, command: &str) -> Result<Map<String, Value>> {
-    let name = recipe.name().to_string();
+/// The last answers for `recipe`, stored as `name` (`StoredRecipe::name`), checked against
+/// its current version: answers for variables it no longer has are dropped, and answers
+/// that no longer fit are left out with a note on standard error (so the recipe's default
+/// or a question takes over).
+pub fn previous(
+    ctx: &mut Ctx,
+    name: &str,
+    recipe: &Recipe,
+    command: &str,
+) -> Result<Map<String, Value>> {
     let history_off = !ctx.config()?.history;
-    let Some(last) = ctx.library()?.last_answers(&name)? else {
+    let Some(last) = ctx.library()?.last_answers(name)? else {
         let mut e = Error::not_found(format!(
             "there are no earlier answers for `{name}` to reuse"
         ));
@@ -58,11 +63,13 @@ pub fn previous(ctx: &mut Ctx, recipe: &Recipe, command: &str) -> Result<Map<Str
     Ok(values)
 }
 
-/// Remembers the values a prompt was rendered with, in declaration order. A read-only
+/// Remembers the values a prompt was rendered with, in declaration order, for the recipe
+/// stored as `name` (`StoredRecipe::name`: `pack/recipe` for a pack's). A read-only
 /// library is skipped silently (the person chose it); any other failure is a warning, not
 /// an error: the prompt itself was produced.
 pub fn remember(
     ctx: &mut Ctx,
+    name: &str,
     recipe: &Recipe,
     version: u32,
     values: &Map<String, Value>,
@@ -80,7 +87,7 @@ pub fn remember(
         .keys()
         .filter_map(|k| values.get(k).map(|v| (k.clone(), v.clone())))
         .collect();
-    if let Err(e) = lib.remember_answers(recipe.name(), version, &ordered) {
+    if let Err(e) = lib.remember_answers(name, version, &ordered) {
         eprintln!(
             "warning: the answers were not remembered for --again: {}",
             e.message

@@ -30,12 +30,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&args.name)?;
     let editor = EditorCommand::from_env(interactive)?;
     let drafts = Drafts::default_location()?;
-    note_kept_drafts(&drafts, &stored.name);
+    // A pack's recipe is named `pack/name`; its drafts are files named `pack.name-…`.
+    let label = stored.name.replace('/', ".");
+    note_kept_drafts(&drafts, &label);
     let target = Target::Existing {
         name: stored.name.clone(),
         base: stored.version,
     };
-    edit_session(ctx, &editor, &drafts, &target, &stored.name, &stored.yaml)
+    edit_session(ctx, &editor, &drafts, &target, &label, &stored.yaml)
 }
 
 /// Runs a session for `new` and `edit`, and says what happened.

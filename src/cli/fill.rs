@@ -104,7 +104,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let given_names: IndexSet<String> = given.iter().map(|(n, _)| n.clone()).collect();
     let mut values = Map::new();
     if args.again {
-        values = answers::previous(ctx, &recipe, "fill")?;
+        values = answers::previous(ctx, &stored.name, &recipe, "fill")?;
         values.retain(|k, _| !given_names.contains(k));
     }
     let history = answers::history_on(ctx, args.no_history)?;
@@ -121,7 +121,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         let mut inputs = as_inputs(&values);
         inputs.extend(given);
         let (resolved, _, rendered) = render(&inputs)?;
-        answers::remember(ctx, &recipe, stored.version, &resolved, history);
+        answers::remember(
+            ctx,
+            &stored.name,
+            &recipe,
+            stored.version,
+            &resolved,
+            history,
+        );
         return deliver(ctx, &rendered.text, &targets, args.copy.clipboard);
     }
 
@@ -132,7 +139,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
 
     if chosen {
         let (resolved, _, rendered) = render(&as_inputs(&values))?;
-        answers::remember(ctx, &recipe, stored.version, &resolved, history);
+        answers::remember(
+            ctx,
+            &stored.name,
+            &recipe,
+            stored.version,
+            &resolved,
+            history,
+        );
         return deliver(ctx, &rendered.text, &targets, args.copy.clipboard);
     }
 
@@ -165,7 +179,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             eprintln!("Nothing was copied, printed or saved.");
             return Ok(());
         }
-        answers::remember(ctx, &recipe, stored.version, &resolved, history);
+        answers::remember(
+            ctx,
+            &stored.name,
+            &recipe,
+            stored.version,
+            &resolved,
+            history,
+        );
         let done = match &action {
             Action::Copy => deliver::copy(ctx, &text, args.copy.clipboard),
             Action::Print => ctx.out.print(&text),

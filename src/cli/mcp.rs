@@ -26,8 +26,8 @@ pub struct Args {
     /// a recipe with any of them is served).
     #[arg(long, short, value_name = "TAG", value_delimiter = ',')]
     pub tag: Vec<String>,
-    /// Serve only the recipes of this pack (repeat it for several). Packs are not in this
-    /// version yet, so for now the flag is refused with a note.
+    /// Serve only the recipes of this installed pack (repeat it, or give several separated by
+    /// commas). With --tag too, a recipe must match both.
     #[arg(long, value_name = "PACK", value_delimiter = ',')]
     pub pack: Vec<String>,
     /// Prompts per prompts/list page (for tests; default 10000).
@@ -36,13 +36,25 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    if let Some(pack) = args.pack.first() {
-        // Packs are being built on their own branch; until the library records which pack a
-        // recipe came from, there is nothing to select by.
-        return Err(Error::usage(format!(
-            "--pack {pack}: this version of promptbook has no packs yet, so it cannot select recipes by pack"
-        ))
-        .hint("select recipes with --tag instead, e.g. promptbook mcp --tag writing"));
+    let packs: Vec<String> = args
+        .pack
+        .iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    if !packs.is_empty() {
+        let installed = crate::pack::install::names(ctx.library()?)?;
+        if let Some(unknown) = packs.iter().find(|p| !installed.contains(p)) {
+            let mut e = Error::not_found(format!(
+                "--pack {unknown}: no pack of that name is installed"
+            ));
+            if let Some(close) =
+                crate::error::did_you_mean(unknown, installed.iter().map(String::as_str))
+            {
+                e = e.hint(format!("did you mean `{close}`?"));
+            }
+            return Err(e.hint("`promptbook pack list` shows the installed packs"));
+        }
     }
     let tags: Vec<String> = args
         .tag
@@ -54,7 +66,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     mcp::serve(
         library,
         Options {
-            selection: Selection { tags },
+            selection: Selection { tags, packs },
             page_size: args.page_size as usize,
         },
     )

@@ -17,6 +17,7 @@ mod mcp;
 mod models;
 mod new;
 mod output;
+mod pack;
 mod render;
 mod revert;
 mod rm;
@@ -77,6 +78,7 @@ pub enum Command {
     Test(test::Args),
     Export(export::Args),
     Rm(rm::Args),
+    Pack(pack::Args),
     Models(models::Args),
     Completions(completions::Args),
     Mcp(mcp::Args),
@@ -173,6 +175,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Test(a) => test::run(a, ctx),
         Command::Export(a) => export::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
+        Command::Pack(a) => pack::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &mut Cli::command()),
         Command::Mcp(a) => mcp::run(a, ctx),

@@ -91,7 +91,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let mut inputs = Vec::new();
     let mut known = Map::new();
     if args.again {
-        let mut previous = answers::previous(ctx, &recipe, "render")?;
+        let mut previous = answers::previous(ctx, &stored.name, &recipe, "render")?;
         previous.retain(|k, _| !given_names.contains(k));
         inputs.extend(answers::as_inputs(&previous));
         known = previous;
@@ -107,7 +107,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let (values, prompt) = resolve_and_render(&recipe, &inputs)?;
     let rendered = produce(&prompt, format, args.model.as_deref(), args.force)?;
     let history = answers::history_on(ctx, args.no_history)?;
-    answers::remember(ctx, &recipe, stored.version, &values, history);
+    answers::remember(ctx, &stored.name, &recipe, stored.version, &values, history);
     let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
     deliver(ctx, &rendered.text, &targets, args.copy.clipboard)
 }

@@ -19,7 +19,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&args.name)?;
     let r = stored.parse()?;
     let mut s = String::new();
-    let _ = writeln!(s, "{} — {}", ctx.out.bold(r.name()), r.title);
+    let _ = writeln!(s, "{} — {}", ctx.out.bold(&stored.name), r.title);
     let version = r
         .version
         .as_deref()
@@ -114,7 +114,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let _ = writeln!(
         s,
         "\nRender it: promptbook render {} {}",
-        r.name(),
+        stored.name,
         required.join(" ").trim_end()
     );
     ctx.out.print(&s)

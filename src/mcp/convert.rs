@@ -10,8 +10,9 @@ use crate::error::Error;
 use crate::recipe::{Recipe, Role, VarType, Variable, values::fmt_num};
 use crate::render::{Input, Prompt};
 
-/// The recipe as an MCP prompt: name, title, description and one argument per variable.
-pub fn prompt(recipe: &Recipe) -> model::Prompt {
+/// The recipe stored as `name` (`StoredRecipe::name`: `pack/recipe` for a pack's) as an MCP
+/// prompt: name, title, description and one argument per variable.
+pub fn prompt(name: &str, recipe: &Recipe) -> model::Prompt {
     let arguments: Vec<PromptArgument> = recipe
         .variables
         .iter()
@@ -29,7 +30,7 @@ pub fn prompt(recipe: &Recipe) -> model::Prompt {
         .collect();
     let description = (!recipe.description.trim().is_empty()).then(|| recipe.description.trim());
     model::Prompt::new(
-        recipe.name(),
+        name,
         description,
         (!arguments.is_empty()).then_some(arguments),
     )

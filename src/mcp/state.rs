@@ -86,7 +86,8 @@ impl Served {
         let mut prompts = Vec::with_capacity(stored.len());
         for s in &stored {
             match self.parse(s) {
-                Ok(recipe) => prompts.push(convert::prompt(&recipe)),
+                // Named as stored (`pack/recipe` for a pack's), so prompts/get finds the same one.
+                Ok(recipe) => prompts.push(convert::prompt(&s.name, &recipe)),
                 // A stored recipe this version cannot read is left out rather than failing
                 // the whole list; the person sees why on standard error.
                 Err(e) => eprintln!("promptbook mcp: skipping `{}`: {}", s.name, e.full_text()),
@@ -123,7 +124,18 @@ impl Served {
             Err(e) => return Err(e),
         };
         let recipe = self.parse(&stored)?;
-        if !self.selection.admits(&recipe) {
+        let pack = stored.pack.as_deref();
+        if !self.selection.packs.is_empty() && !self.selection.admits(pack, &recipe) {
+            return Err(Error::not_found(format!(
+                "`{name}` is in the library but not served here: this server serves only the recipes of the pack(s) {}",
+                self.selection.packs.join(", ")
+            ))
+            .hint(match pack {
+                Some(p) => format!("it comes from the pack `{p}`; start the server with --pack {p} to serve it"),
+                None => "it is your own recipe, not a pack's; start the server without --pack to serve it".to_string(),
+            }));
+        }
+        if !self.selection.admits(pack, &recipe) {
             return Err(Error::not_found(format!(
                 "`{name}` is in the library but not served here: this server serves only recipes tagged {}",
                 self.selection.tags.join(", ")

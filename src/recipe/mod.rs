@@ -244,7 +244,7 @@ fn yaml_hint(message: &str) -> Option<String> {
     }
 }
 
-/// Whether `name` is a valid recipe name: kebab-case, at most 64 characters.
+/// Whether `name` is a valid recipe (or pack) name: kebab-case, 64 characters at most.
 pub fn is_kebab(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 64

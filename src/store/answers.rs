@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::{Library, NOW, sql_error};
+use super::{Library, NOW, split_address, sql_error};
 use crate::error::{Error, Result};
 
 /// A recipe's last answers, as stored.
@@ -51,8 +51,10 @@ impl Library {
             .query_row(
                 "SELECT h.version = ?2 AND h.answers = ?3
                         AND h.used_at = (SELECT max(used_at) FROM fill_history)
-                 FROM fill_history h JOIN recipes r ON r.id = h.recipe_id WHERE r.name = ?1",
-                params![name, version, json],
+                 FROM fill_history h WHERE h.recipe_id =
+                   (SELECT id FROM recipes WHERE name = ?1 AND (?4 IS NULL OR namespace = ?4)
+                    ORDER BY namespace LIMIT 1)",
+                params![split_address(name).1, version, json, split_address(name).0],
                 |r| r.get(0),
             )
             .optional()
@@ -71,15 +73,20 @@ impl Library {
             .pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| self.err(e))?;
         let checkpoint_before = self.checkpoint_on_close;
+        let (pack, bare) = split_address(name);
         let changed = self.write(|tx| {
             tx.execute(
                 &format!(
                     "INSERT INTO fill_history (recipe_id, version, answers, used_at)
-                     SELECT id, ?2, ?3, {NOW} FROM recipes WHERE name = ?1
+                     SELECT id, ?2, ?3, {NOW} FROM recipes
+                     WHERE name = ?1 AND (?4 IS NULL OR namespace = ?4)
+                     ORDER BY namespace LIMIT 1
                      ON CONFLICT (recipe_id) DO UPDATE SET
                        version = excluded.version, answers = excluded.answers, used_at = excluded.used_at"
                 ),
-                params![name, version, json],
+                // `pack/recipe` or a bare name, found as `get` finds it (the user's own
+                // first); the caller rendered it, so a bare name is not ambiguous.
+                params![bare, version, json, pack],
             )
             .map_err(|e| sql_error(&path, e))
         });
@@ -98,9 +105,10 @@ impl Library {
         let row: Option<(u32, String, String)> = self
             .conn
             .query_row(
-                "SELECT h.version, h.answers, h.used_at FROM fill_history h
-                 JOIN recipes r ON r.id = h.recipe_id WHERE r.name = ?1",
-                [name],
+                "SELECT version, answers, used_at FROM fill_history WHERE recipe_id =
+                   (SELECT id FROM recipes WHERE name = ?1 AND (?2 IS NULL OR namespace = ?2)
+                    ORDER BY namespace LIMIT 1)",
+                params![split_address(name).1, split_address(name).0],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()
@@ -128,7 +136,8 @@ impl Library {
     pub fn last_answered(&self) -> Result<Option<String>> {
         self.conn
             .query_row(
-                "SELECT r.name FROM fill_history h JOIN recipes r ON r.id = h.recipe_id
+                "SELECT CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END
+                 FROM fill_history h JOIN recipes r ON r.id = h.recipe_id
                  ORDER BY h.used_at DESC, h.rowid DESC LIMIT 1",
                 [],
                 |r| r.get(0),

@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{AddOutcome, Library, StoredRecipe, put, sql_error, stored_row};
+use super::{AddOutcome, Library, StoredRecipe, put_in, sql_error, stored_row};
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::Recipe;
 
@@ -43,14 +43,15 @@ fn name_taken(new: &str, old: Option<&str>) -> Error {
 }
 
 impl Library {
-    /// Stores `recipe` as a new recipe, refusing (and storing nothing) if its name is taken.
-    /// `new` uses this so that a scaffold can never overwrite an existing recipe.
+    /// Stores `recipe` as a new recipe of the user's, refusing (and storing nothing) if the
+    /// user has one of that name. `new` uses this so that a scaffold can never overwrite an
+    /// existing recipe. (A pack's recipe of that name stays; the user's own wins the name.)
     pub fn create(&mut self, recipe: &Recipe, yaml: &str) -> Result<SaveOutcome> {
         let path = self.path.clone();
         self.write(|tx| {
             let taken: Option<i64> = tx
                 .query_row(
-                    "SELECT id FROM recipes WHERE name = ?1",
+                    "SELECT id FROM recipes WHERE name = ?1 AND namespace = ''",
                     [recipe.name()],
                     |r| r.get(0),
                 )
@@ -59,7 +60,7 @@ impl Library {
             if taken.is_some() {
                 return Err(name_taken(recipe.name(), None));
             }
-            put(tx, recipe, yaml).map_err(|e| sql_error(&path, e))?;
+            put_in(tx, "", recipe, yaml).map_err(|e| sql_error(&path, e))?;
             Ok(SaveOutcome::Created {
                 name: recipe.name().to_string(),
             })
@@ -80,18 +81,20 @@ impl Library {
         yaml: &str,
     ) -> Result<SaveOutcome> {
         let path = self.path.clone();
+        // `name` may be `pack/recipe` or a bare name: resolved as `get` does, to one row.
+        let (id, namespace, old_name) = self.resolve(name)?;
         let not_found = self.not_found(name);
         self.write(|tx| {
             let sql = |e| sql_error(&path, e);
-            let row: Option<(i64, u32)> = tx
+            let row: Option<u32> = tx
                 .query_row(
-                    "SELECT id, current_version FROM recipes WHERE name = ?1",
-                    [name],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
+                    "SELECT current_version FROM recipes WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
                 )
                 .optional()
                 .map_err(sql)?;
-            let Some((id, current)) = row else {
+            let Some(current) = row else {
                 return Err(not_found);
             };
             if current != base {
@@ -106,12 +109,14 @@ impl Library {
                 )));
             }
             let new_name = recipe.name();
-            let renamed = new_name != name;
+            let renamed = new_name != old_name;
             if renamed {
                 let taken: Option<i64> = tx
-                    .query_row("SELECT id FROM recipes WHERE name = ?1", [new_name], |r| {
-                        r.get(0)
-                    })
+                    .query_row(
+                        "SELECT id FROM recipes WHERE name = ?1 AND namespace = ?2",
+                        params![new_name, namespace],
+                        |r| r.get(0),
+                    )
                     .optional()
                     .map_err(sql)?;
                 if taken.is_some() {
@@ -124,7 +129,7 @@ impl Library {
                 .map_err(sql)?;
             }
             let renamed_from = renamed.then(|| name.to_string());
-            Ok(match put(tx, recipe, yaml).map_err(sql)? {
+            Ok(match put_in(tx, &namespace, recipe, yaml).map_err(sql)?.outcome {
                 AddOutcome::Unchanged { name, version } => SaveOutcome::Unchanged { name, version },
                 AddOutcome::Updated { name, version } => SaveOutcome::NewVersion {
                     name,
@@ -138,15 +143,16 @@ impl Library {
 
     /// Every version of `name` with its text, oldest first (for `history`).
     pub fn all_versions(&self, name: &str) -> Result<Vec<StoredRecipe>> {
+        let (id, _, _) = self.resolve(name)?;
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
-                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.name = ?1 ORDER BY v.version",
+                "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.id = ?1 ORDER BY v.version",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([name], stored_row)
+            .query_map([id], stored_row)
             .map_err(|e| self.err(e))?
             .collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.err(e))?;

@@ -2,16 +2,23 @@
 
 use rusqlite_migration::{M, Migrations};
 
-/// Every migration, oldest first, in the order of their numbers. Append new files here;
-/// never edit an applied one.
+/// Every migration, oldest first, numbered in the order they are applied. Append new files
+/// at the end; never edit an applied one, nor move it.
 const STEPS: &[&str] = &[
     include_str!("../../schema/sqlite/0001_recipes.sql"),
-    include_str!("../../schema/sqlite/0003_fill_history.sql"),
+    include_str!("../../schema/sqlite/0002_fill_history.sql"),
+    include_str!("../../schema/sqlite/0003_packs.sql"),
 ];
 
-/// The migrations to apply.
+/// The migrations to apply. They run with foreign keys off (see `Library::open`), so each is
+/// followed by a foreign key check that fails the migration if it left a dangling reference.
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(STEPS.iter().map(|sql| M::up(sql)).collect())
+    Migrations::new(
+        STEPS
+            .iter()
+            .map(|sql| M::up(sql).foreign_key_check())
+            .collect(),
+    )
 }
 
 /// The schema version a fully migrated library has.

@@ -25,7 +25,11 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// A recipe as stored: its current (or a chosen) version's YAML text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredRecipe {
+    /// The name that always finds this recipe again: `pack/name` for a pack's recipe, the
+    /// bare name for the user's own. Pass it back to `get`, `get_version`, `save_version`, ….
     pub name: String,
+    /// The pack that installed it; `None` for the user's own recipes.
+    pub pack: Option<String>,
     pub version: u32,
     pub yaml: String,
     pub hash: String,
@@ -44,12 +48,46 @@ impl StoredRecipe {
         Recipe::parse_for_render(&self.yaml, &format!("{} (v{})", self.name, self.version))
             .map_err(Error::from)
     }
+
+    /// The recipe's own name, as its YAML gives it (without the pack).
+    pub fn bare_name(&self) -> &str {
+        split_address(&self.name).1
+    }
 }
+
+/// Splits a recipe name as people type it into its pack (if given) and its name:
+/// `team/blog-draft` → (`Some("team")`, `blog-draft`); `blog-draft` → (`None`, `blog-draft`).
+pub fn split_address(address: &str) -> (Option<&str>, &str) {
+    match address.split_once('/') {
+        Some((pack, name)) => (Some(pack), name),
+        None => (None, address),
+    }
+}
+
+/// The full name of a recipe in `namespace` ('' for the user's own recipes).
+pub fn address(namespace: &str, name: &str) -> String {
+    if namespace.is_empty() {
+        name.to_string()
+    } else {
+        format!("{namespace}/{name}")
+    }
+}
+
+/// SQL for the shortest name that finds recipe `r`: its bare name when that is the user's own
+/// recipe or the only one of that name, else `pack/name`.
+const SHORT_NAME_SQL: &str = "CASE WHEN r.namespace = '' OR NOT EXISTS
+      (SELECT 1 FROM recipes o WHERE o.name = r.name AND o.namespace <> r.namespace)
+    THEN r.name ELSE r.namespace || '/' || r.name END";
 
 /// What `list` shows of a recipe, read without parsing its YAML.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Summary {
+    /// The shortest name that finds it: the bare name, or `pack/name` when the bare name
+    /// finds another recipe (the user's own, which wins) or more than one.
     pub name: String,
+    /// The pack that installed it; absent for the user's own recipes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pack: Option<String>,
     pub title: String,
     pub description: String,
     pub tags: Vec<String>,
@@ -61,6 +99,7 @@ pub struct Summary {
 /// A full-text match.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SearchHit {
+    /// The shortest name that finds it (see [`Summary::name`]).
     pub name: String,
     pub title: String,
     pub description: String,
@@ -69,30 +108,35 @@ pub struct SearchHit {
 }
 
 /// Which recipes a long-running face (the MCP server) serves: every recipe, or only those
-/// with at least one of `tags`. The store applies it in SQL (`current`, `signature`,
-/// `search_in`) and [`Selection::admits`] applies the same rule to one parsed recipe, so a
-/// face never re-implements the filter.
+/// with at least one of `tags`, and/or only those of the packs in `packs`. The store applies
+/// it in SQL (`current`, `signature`, `search_in`) and [`Selection::admits`] applies the same
+/// rule to one recipe, so a face never re-implements the filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selection {
     /// Serve only recipes with any of these tags; empty means every recipe.
     pub tags: Vec<String>,
+    /// Serve only recipes installed by one of these packs; empty means any recipe.
+    pub packs: Vec<String>,
 }
 
 impl Selection {
-    /// Whether `recipe` is one of the selected recipes.
-    pub fn admits(&self, recipe: &Recipe) -> bool {
-        self.tags.is_empty() || recipe.tags.iter().any(|t| self.tags.contains(t))
+    /// Whether `recipe`, from pack `pack` (`None` for the user's own), is selected.
+    pub fn admits(&self, pack: Option<&str>, recipe: &Recipe) -> bool {
+        (self.tags.is_empty() || recipe.tags.iter().any(|t| self.tags.contains(t)))
+            && (self.packs.is_empty() || pack.is_some_and(|p| self.packs.iter().any(|s| s == p)))
     }
 
-    /// The tags as a JSON array, for `json_each` in the SQL filter.
+    /// The selection as JSON, for `json_each` in the SQL filter.
     fn tags_json(&self) -> String {
-        serde_json::to_string(&self.tags).expect("strings serialize")
+        serde_json::json!({ "tags": self.tags, "packs": self.packs }).to_string()
     }
 }
 
 /// The SQL condition on `r` (the `recipes` row) for a [`Selection`] bound as JSON at `?1`.
-const SELECTED: &str = "(?1 = '[]' OR r.id IN (SELECT recipe_id FROM recipe_tags
-     WHERE tag IN (SELECT value FROM json_each(?1))))";
+const SELECTED: &str = "((json_array_length(?1, '$.tags') = 0 OR r.id IN (SELECT recipe_id
+     FROM recipe_tags WHERE tag IN (SELECT value FROM json_each(?1, '$.tags'))))
+   AND (json_array_length(?1, '$.packs') = 0
+     OR r.namespace IN (SELECT value FROM json_each(?1, '$.packs'))))";
 
 /// One stored version of a recipe.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -102,7 +146,7 @@ pub struct VersionInfo {
     pub created_at: String,
 }
 
-/// What adding a recipe did.
+/// What adding a recipe did; `name` is the recipe's full name (`pack/name` for a pack's).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddOutcome {
     Added { name: String },
@@ -244,6 +288,12 @@ impl Library {
                 conn.pragma_update(None, "journal_mode", "WAL")
                     .map_err(|e| sql_error(path, e))?;
             }
+            // Migrations that rebuild a table (0003) must run with foreign keys off, or
+            // dropping the old table would cascade to every version; the bundled SQLite
+            // turns them on by default. Each is followed by a foreign key check, and they
+            // are turned on right after.
+            conn.pragma_update(None, "foreign_keys", "OFF")
+                .map_err(|e| sql_error(path, e))?;
             if let Err(e) = migrations::migrations().to_latest(&mut conn) {
                 // Another promptbook may have migrated the new library a moment before us.
                 let now: i64 = conn
@@ -335,41 +385,115 @@ impl Library {
 
     /// Stores each recipe (with its exact YAML text) in one transaction: new names are added,
     /// changed ones get a new version, identical ones change nothing.
+    ///
+    /// A recipe whose name is the user's own, or else the only pack recipe of that name, is
+    /// stored as a new version of that recipe (so editing a pack's recipe and adding it back
+    /// is a local change the pack never overwrites); any other becomes the user's own.
     pub fn add(&mut self, recipes: &[(Recipe, String)]) -> Result<Vec<AddOutcome>> {
         let path = self.path.clone();
         self.write(|tx| {
             let mut outcomes = Vec::with_capacity(recipes.len());
             for (recipe, yaml) in recipes {
-                outcomes.push(put(tx, recipe, yaml).map_err(|e| sql_error(&path, e))?);
+                let put = (|| {
+                    let namespace = namespace_for_add(tx, recipe.name())?;
+                    put_in(tx, &namespace, recipe, yaml)
+                })()
+                .map_err(|e| sql_error(&path, e))?;
+                outcomes.push(put.outcome);
             }
             Ok(outcomes)
         })
     }
 
-    /// The current version of `name`.
+    /// The current version of `name`: `pack/recipe`, or a bare name, which finds the user's own
+    /// recipe, else the only pack recipe of that name (and fails listing them when several
+    /// packs have one). One indexed lookup: this is the render path.
     pub fn get(&self, name: &str) -> Result<StoredRecipe> {
-        // Cached: a long-running face (the MCP server) calls this for every request.
-        self.conn
+        let (pack, bare) = split_address(name);
+        let mut stmt = self
+            .conn
             .prepare_cached(
-                "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+                "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
                  JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-                 WHERE r.name = ?1",
+                 WHERE r.name = ?1 AND (?2 IS NULL OR r.namespace = ?2) ORDER BY r.namespace",
             )
-            .and_then(|mut stmt| stmt.query_row([name], stored_row))
-            .optional()
+            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query(params![bare, pack]).map_err(|e| self.err(e))?;
+        let Some(first) = rows
+            .next()
             .map_err(|e| self.err(e))?
-            .ok_or_else(|| self.not_found(name))
+            .map(stored_row)
+            .transpose()
+            .map_err(|e| self.err(e))?
+        else {
+            return Err(self.not_found(name));
+        };
+        if first.pack.is_none() || pack.is_some() || rows.next().map_err(|e| self.err(e))?.is_none()
+        {
+            return Ok(first);
+        }
+        drop(rows);
+        Err(self.ambiguous(bare))
+    }
+
+    /// The recipe's id, namespace and name, resolved like [`Library::get`].
+    fn resolve(&self, name: &str) -> Result<(i64, String, String)> {
+        let (pack, bare) = split_address(name);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, namespace, name FROM recipes
+                 WHERE name = ?1 AND (?2 IS NULL OR namespace = ?2) ORDER BY namespace LIMIT 2",
+            )
+            .map_err(|e| self.err(e))?;
+        let found = stmt
+            .query_map(params![bare, pack], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<(i64, String, String)>>>()
+            .map_err(|e| self.err(e))?;
+        match found.as_slice() {
+            [] => Err(self.not_found(name)),
+            [one] => Ok(one.clone()),
+            [first, _] if first.1.is_empty() || pack.is_some() => Ok(first.clone()),
+            _ => Err(self.ambiguous(bare)),
+        }
+    }
+
+    /// A bare name that several packs have (and the user does not).
+    fn ambiguous(&self, name: &str) -> Error {
+        let candidates: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT namespace FROM recipes WHERE name = ?1 ORDER BY namespace")
+            .and_then(|mut s| {
+                s.query_map([name], |r| r.get::<_, String>(0))?
+                    .map(|ns| ns.map(|ns| address(&ns, name)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let first = candidates.first().cloned().unwrap_or_default();
+        Error::usage(format!(
+            "`{name}` is in more than one pack: {}",
+            candidates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .hint(format!("name one of them with its pack, e.g. `{first}`"))
     }
 
     /// One version of `name`.
     pub fn get_version(&self, name: &str, version: u32) -> Result<StoredRecipe> {
+        let (id, _, _) = self.resolve(name)?;
         let found = self
             .conn
             .query_row(
-                "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+                "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
                  JOIN recipe_versions v ON v.recipe_id = r.id
-                 WHERE r.name = ?1 AND v.version = ?2",
-                params![name, version],
+                 WHERE r.id = ?1 AND v.version = ?2",
+                params![id, version],
                 stored_row,
             )
             .optional()
@@ -395,15 +519,16 @@ impl Library {
 
     /// Every version of `name`, oldest first.
     pub fn versions(&self, name: &str) -> Result<Vec<VersionInfo>> {
+        let (id, _, _) = self.resolve(name)?;
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT v.version, v.hash, v.created_at FROM recipes r
-                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.name = ?1 ORDER BY v.version",
+                "SELECT version, hash, created_at FROM recipe_versions
+                 WHERE recipe_id = ?1 ORDER BY version",
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([name], |r| {
+            .query_map([id], |r| {
                 Ok(VersionInfo {
                     version: r.get(0)?,
                     hash: r.get(1)?,
@@ -429,11 +554,13 @@ impl Library {
         e.hint("`promptbook list` shows the recipes; `promptbook search WORDS` finds one")
     }
 
-    /// All recipe names, sorted.
+    /// All recipe names, sorted: the shortest name that finds each (see [`Summary::name`]).
     pub fn names(&self) -> Result<Vec<String>> {
         let mut stmt = self
             .conn
-            .prepare("SELECT name FROM recipes ORDER BY name")
+            .prepare(&format!(
+                "SELECT {SHORT_NAME_SQL} FROM recipes r ORDER BY r.name, r.namespace"
+            ))
             .map_err(|e| self.err(e))?;
         let names = stmt
             .query_map([], |r| r.get(0))
@@ -445,15 +572,19 @@ impl Library {
 
     /// Recipe summaries, by name, optionally only those with `tag`.
     pub fn list(&self, tag: Option<&str>) -> Result<Vec<Summary>> {
-        let sql = "SELECT r.name, r.title, r.description, r.tags, r.model_prefer, r.current_version, r.updated_at
-                   FROM recipes r WHERE ?1 IS NULL OR r.id IN (SELECT recipe_id FROM recipe_tags WHERE tag = ?1)
-                   ORDER BY r.name";
-        let mut stmt = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let sql = format!(
+            "SELECT {SHORT_NAME_SQL}, r.title, r.description, r.tags, r.model_prefer, r.current_version, r.updated_at, r.namespace
+             FROM recipes r WHERE ?1 IS NULL OR r.id IN (SELECT recipe_id FROM recipe_tags WHERE tag = ?1)
+             ORDER BY r.name, r.namespace"
+        );
+        let mut stmt = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([tag], |r| {
                 let tags: String = r.get(3)?;
+                let namespace: String = r.get(7)?;
                 Ok(Summary {
                     name: r.get(0)?,
+                    pack: (!namespace.is_empty()).then_some(namespace),
                     title: r.get(1)?,
                     description: r.get(2)?,
                     tags: serde_json::from_str(&tags).unwrap_or_default(),
@@ -487,7 +618,7 @@ impl Library {
             );
         };
         let sql = format!(
-            "SELECT r.name, r.title, r.description, snippet(recipes_fts, -1, ?3, ?4, '…', 10),
+            "SELECT {SHORT_NAME_SQL}, r.title, r.description, snippet(recipes_fts, -1, ?3, ?4, '…', 10),
                     bm25(recipes_fts, 10.0, 6.0, 3.0, 4.0, 1.0) AS rank
              FROM recipes_fts JOIN recipes r ON r.id = recipes_fts.rowid
              WHERE recipes_fts MATCH ?2 AND {SELECTED} ORDER BY rank LIMIT ?5"
@@ -516,9 +647,10 @@ impl Library {
     /// needs to describe the whole library (names, variables) in one query.
     pub fn current(&self, selection: &Selection) -> Result<Vec<StoredRecipe>> {
         let sql = format!(
-            "SELECT r.name, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+            "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
              JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-             WHERE {SELECTED} ORDER BY r.name"
+             WHERE {SELECTED}
+             ORDER BY CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
@@ -545,8 +677,8 @@ impl Library {
     pub fn signature(&self, selection: &Selection) -> Result<u64> {
         use std::hash::{Hash, Hasher};
         let sql = format!(
-            "SELECT r.name, r.current_version, r.updated_at FROM recipes r
-             WHERE {SELECTED} ORDER BY r.name"
+            "SELECT r.namespace || '/' || r.name, r.current_version, r.updated_at FROM recipes r
+             WHERE {SELECTED} ORDER BY r.name, r.namespace"
         );
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
@@ -565,40 +697,35 @@ impl Library {
         Ok(hasher.finish())
     }
 
-    /// Removes `name` and all its versions.
+    /// Removes `name` and all its versions. (A pack's recipe that the user removed is not
+    /// brought back by the pack's updates.)
     pub fn remove(&mut self, name: &str) -> Result<()> {
-        let id: Option<i64> = self
-            .conn
-            .query_row("SELECT id FROM recipes WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.err(e))?;
-        let Some(id) = id else {
-            return Err(self.not_found(name));
-        };
+        let (id, _, _) = self.resolve(name)?;
         let path = self.path.clone();
-        self.write(|tx| {
-            (|| -> rusqlite::Result<()> {
-                tx.execute("DELETE FROM recipes_fts WHERE rowid = ?1", [id])?;
-                tx.execute("DELETE FROM fill_history WHERE recipe_id = ?1", [id])?;
-                tx.execute("DELETE FROM recipe_tags WHERE recipe_id = ?1", [id])?;
-                tx.execute("DELETE FROM recipe_versions WHERE recipe_id = ?1", [id])?;
-                tx.execute("DELETE FROM recipes WHERE id = ?1", [id])?;
-                Ok(())
-            })()
-            .map_err(|e| sql_error(&path, e))
-        })
+        self.write(|tx| delete(tx, id).map_err(|e| sql_error(&path, e)))
     }
 }
 
+/// Deletes recipe `id` and all its versions inside a transaction.
+pub(crate) fn delete(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Result<()> {
+    tx.execute("DELETE FROM recipes_fts WHERE rowid = ?1", [id])?;
+    tx.execute("DELETE FROM fill_history WHERE recipe_id = ?1", [id])?;
+    tx.execute("DELETE FROM recipe_tags WHERE recipe_id = ?1", [id])?;
+    tx.execute("DELETE FROM recipe_versions WHERE recipe_id = ?1", [id])?;
+    tx.execute("DELETE FROM recipes WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Columns: name, namespace, version, yaml, hash, created_at.
 fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecipe> {
+    let namespace: String = r.get(1)?;
     Ok(StoredRecipe {
-        name: r.get(0)?,
-        version: r.get(1)?,
-        yaml: r.get(2)?,
-        hash: r.get(3)?,
-        created_at: r.get(4)?,
+        name: address(&namespace, &r.get::<_, String>(0)?),
+        pack: (!namespace.is_empty()).then_some(namespace),
+        version: r.get(2)?,
+        yaml: r.get(3)?,
+        hash: r.get(4)?,
+        created_at: r.get(5)?,
     })
 }
 
@@ -615,91 +742,151 @@ fn fts_query(query: &str) -> Option<String> {
 
 const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-/// Adds or updates one recipe inside a transaction.
-pub(crate) fn put(
+/// Where `add` stores a recipe named `name`: the user's own recipe of that name if there is
+/// one, else the only pack recipe of that name, else a new recipe of the user's.
+fn namespace_for_add(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Result<String> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT namespace FROM recipes WHERE name = ?1 ORDER BY namespace LIMIT 2",
+    )?;
+    let found = stmt
+        .query_map([name], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(match found.as_slice() {
+        [only] => only.clone(),
+        _ => String::new(),
+    })
+}
+
+/// What [`put_in`] did, and to which recipe row.
+pub(crate) struct Put {
+    pub id: i64,
+    pub outcome: AddOutcome,
+}
+
+/// Adds or updates one recipe in `namespace` ('' for the user's own) inside a transaction.
+/// Statements are cached: installing a pack calls this thousands of times in one transaction.
+pub(crate) fn put_in(
     tx: &rusqlite::Transaction<'_>,
+    namespace: &str,
     recipe: &Recipe,
     yaml: &str,
-) -> rusqlite::Result<AddOutcome> {
-    let name = recipe.name().to_string();
+) -> rusqlite::Result<Put> {
+    let name = address(namespace, recipe.name());
     let hash = content_hash(yaml);
     let existing: Option<(i64, u32, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT r.id, r.current_version, v.hash FROM recipes r
-             JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version WHERE r.name = ?1",
-            [&name],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+             JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
+             WHERE r.name = ?1 AND r.namespace = ?2",
+        )?
+        .query_row(params![recipe.name(), namespace], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .optional()?;
-    let tags = serde_json::to_string(&recipe.tags).unwrap_or_else(|_| "[]".into());
-    let (id, version, outcome) = match existing {
-        Some((_, current, old)) if old == hash => {
-            return Ok(AddOutcome::Unchanged {
+    match existing {
+        Some((id, current, old)) if old == hash => Ok(Put {
+            id,
+            outcome: AddOutcome::Unchanged {
                 name,
                 version: current,
-            });
-        }
+            },
+        }),
         Some((id, _, _)) => {
-            let next: u32 = tx.query_row(
-                "SELECT max(version) + 1 FROM recipe_versions WHERE recipe_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            tx.execute(
-                &format!(
-                    "UPDATE recipes SET title = ?2, description = ?3, tags = ?4, model_prefer = ?5,
-                     current_version = ?6, updated_at = {NOW} WHERE id = ?1"
-                ),
-                params![
-                    id,
-                    recipe.title,
-                    recipe.description,
-                    tags,
-                    recipe.model.prefer,
-                    next
-                ],
-            )?;
-            (
+            let version = write_version(tx, id, recipe, yaml, &hash, true)?;
+            Ok(Put {
                 id,
-                next,
-                AddOutcome::Updated {
-                    name: name.clone(),
-                    version: next,
-                },
-            )
+                outcome: AddOutcome::Updated { name, version },
+            })
         }
         None => {
-            tx.execute(
-                &format!(
-                    "INSERT INTO recipes (name, title, description, tags, model_prefer, current_version, created_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 1, {NOW}, {NOW})"
-                ),
-                params![name, recipe.title, recipe.description, tags, recipe.model.prefer],
-            )?;
-            (
-                tx.last_insert_rowid(),
-                1,
-                AddOutcome::Added { name: name.clone() },
-            )
+            tx.prepare_cached(&format!(
+                "INSERT INTO recipes (namespace, name, title, description, tags, model_prefer, current_version, created_at, updated_at)
+                 VALUES (?1, ?2, '', '', '[]', NULL, 1, {NOW}, {NOW})"
+            ))?
+            .execute(params![namespace, recipe.name()])?;
+            let id = tx.last_insert_rowid();
+            write_version_as(tx, id, recipe, yaml, &hash, true, true)?;
+            Ok(Put {
+                id,
+                outcome: AddOutcome::Added { name },
+            })
         }
-    };
-    tx.execute(
-        &format!("INSERT INTO recipe_versions (recipe_id, version, yaml, hash, created_at) VALUES (?1, ?2, ?3, ?4, {NOW})"),
-        params![id, version, yaml, hash],
-    )?;
-    tx.execute("DELETE FROM recipe_tags WHERE recipe_id = ?1", [id])?;
-    for tag in &recipe.tags {
-        tx.execute(
-            "INSERT OR IGNORE INTO recipe_tags (tag, recipe_id) VALUES (?1, ?2)",
-            params![tag, id],
-        )?;
     }
-    tx.execute("DELETE FROM recipes_fts WHERE rowid = ?1", [id])?;
-    tx.execute(
+}
+
+/// Stores `yaml` as the next version of recipe `id` and returns its number. With `current`,
+/// it becomes the version people get (title, tags and the search index follow it); without,
+/// it is kept in the history only (a pack's new version of a recipe the user changed).
+pub(crate) fn write_version(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    recipe: &Recipe,
+    yaml: &str,
+    hash: &str,
+    current: bool,
+) -> rusqlite::Result<u32> {
+    write_version_as(tx, id, recipe, yaml, hash, current, false)
+}
+
+/// [`write_version`]; `fresh` says the recipe row was just created, so it has no tags or
+/// search entry to replace.
+fn write_version_as(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    recipe: &Recipe,
+    yaml: &str,
+    hash: &str,
+    current: bool,
+    fresh: bool,
+) -> rusqlite::Result<u32> {
+    let version: u32 = tx
+        .prepare_cached(
+            "SELECT coalesce(max(version), 0) + 1 FROM recipe_versions WHERE recipe_id = ?1",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    tx.prepare_cached(&format!(
+        "INSERT INTO recipe_versions (recipe_id, version, yaml, hash, created_at) VALUES (?1, ?2, ?3, ?4, {NOW})"
+    ))?
+    .execute(params![id, version, yaml, hash])?;
+    if !current {
+        return Ok(version);
+    }
+    let tags = serde_json::to_string(&recipe.tags).unwrap_or_else(|_| "[]".into());
+    tx.prepare_cached(&format!(
+        "UPDATE recipes SET title = ?2, description = ?3, tags = ?4, model_prefer = ?5,
+         current_version = ?6, updated_at = {NOW} WHERE id = ?1"
+    ))?
+    .execute(params![
+        id,
+        recipe.title,
+        recipe.description,
+        tags,
+        recipe.model.prefer,
+        version
+    ])?;
+    if !fresh {
+        tx.prepare_cached("DELETE FROM recipe_tags WHERE recipe_id = ?1")?
+            .execute([id])?;
+        tx.prepare_cached("DELETE FROM recipes_fts WHERE rowid = ?1")?
+            .execute([id])?;
+    }
+    let mut tag_stmt =
+        tx.prepare_cached("INSERT OR IGNORE INTO recipe_tags (tag, recipe_id) VALUES (?1, ?2)")?;
+    for tag in &recipe.tags {
+        tag_stmt.execute(params![tag, id])?;
+    }
+    tx.prepare_cached(
         "INSERT INTO recipes_fts (rowid, name, title, description, tags, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, name.replace('-', " "), recipe.title, recipe.description, recipe.tags.join(" "), search_body(recipe)],
-    )?;
-    Ok(outcome)
+    )?
+    .execute(params![
+        id,
+        recipe.name().replace('-', " "),
+        recipe.title,
+        recipe.description,
+        recipe.tags.join(" "),
+        search_body(recipe)
+    ])?;
+    Ok(version)
 }
 
 fn search_body(recipe: &Recipe) -> String {

@@ -13,4 +13,5 @@ mod editor_pty;
 mod fill;
 mod library;
 mod mcp;
+mod packs;
 mod render;

@@ -671,7 +671,7 @@ fn stdin_closing_ends_the_server_cleanly_and_stdout_is_protocol_only() {
 }
 
 #[test]
-fn tags_choose_the_served_recipes_and_packs_are_not_there_yet() {
+fn tags_choose_the_served_recipes() {
     let env = env_with_recipes();
     block_on(async {
         let (session, _) = connect(&env, &["--tag", "pbtest"]).await;
@@ -708,10 +708,66 @@ fn tags_choose_the_served_recipes_and_packs_are_not_there_yet() {
         assert_eq!(session.list_all_prompts().await.unwrap().len(), 3);
         session.cancel().await.unwrap();
     });
-    env.cmd(&["mcp", "--pack", "team"])
-        .fails(2)
-        .stderr_has("no packs yet")
-        .stderr_has("--tag");
+}
+
+#[test]
+fn packs_choose_the_served_recipes_which_are_named_pack_slash_recipe() {
+    let env = env_with_recipes();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write("team/echo.yaml", recipe("echo", " From the team."));
+    env.write("team/only.yaml", recipe("only", ""));
+    env.cmd(&["pack", "add", env.path("team").to_str().unwrap()])
+        .ok();
+    block_on(async {
+        // Everything: the user's own `echo` and the pack's `team/echo` side by side.
+        let (session, _) = connect(&env, &[]).await;
+        let names: Vec<String> = session
+            .list_all_prompts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert!(names.contains(&"echo".to_string()), "{names:?}");
+        assert!(names.contains(&"team/echo".to_string()), "{names:?}");
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(
+            names, sorted,
+            "prompts/list is sorted by name (the cursor relies on it)"
+        );
+        let got = get(&session, "team/echo", json!({ "topic": "x" }))
+            .await
+            .unwrap();
+        assert!(format!("{got:?}").contains("From the team."), "{got:?}");
+        session.cancel().await.unwrap();
+
+        // Only the pack's.
+        let (session, _) = connect(&env, &["--pack", "team"]).await;
+        let names: Vec<String> = session
+            .list_all_prompts()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["team/echo", "team/only"]);
+        let e = mcp_error(
+            get(&session, "echo", json!({ "topic": "x" }))
+                .await
+                .unwrap_err(),
+        );
+        assert!(
+            e.message.contains("only the recipes of the pack(s) team"),
+            "{}",
+            e.message
+        );
+        session.cancel().await.unwrap();
+    });
+    env.cmd(&["mcp", "--pack", "teams"])
+        .fails(4)
+        .stderr_has("no pack of that name is installed")
+        .stderr_has("did you mean `team`?");
 }
 
 #[test]

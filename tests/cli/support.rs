@@ -174,31 +174,32 @@ impl Pty {
     }
 }
 
-/// Every recipe row and version row, in order, as text.
+/// Every recipe row and version row, in order, as text, then the packs and their records
+/// (pack recipes are named `pack/name`).
 pub fn dump_library(path: &Path) -> String {
     let conn =
         rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
     let mut out = String::new();
-    let mut stmt = conn
-        .prepare(
-            "SELECT r.name, r.current_version, v.version, v.hash FROM recipes r
-             JOIN recipe_versions v ON v.recipe_id = r.id ORDER BY r.name, v.version",
-        )
-        .unwrap();
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "{} cur={} v{} {}\n",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?
-            ))
-        })
-        .unwrap();
-    for r in rows {
-        out.push_str(&r.unwrap());
+    let queries = [
+        "SELECT CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END
+                || ' cur=' || r.current_version || ' v' || v.version || ' ' || v.hash
+         FROM recipes r JOIN recipe_versions v ON v.recipe_id = r.id
+         ORDER BY r.namespace, r.name, v.version",
+        "SELECT 'pack ' || name || ' ' || version || ' ' || source_kind || ' ' || source || ' '
+                || coalesce(ref, '-') || ' ' || coalesce(commit_id, '-') || ' ' || updated_at
+         FROM packs ORDER BY name",
+        "SELECT 'pack-recipe ' || pack || '/' || name || ' ' || coalesce(recipe_id, 'removed')
+                || ' ' || file || ' ' || hash
+         FROM pack_recipes ORDER BY pack, name",
+    ];
+    for sql in queries {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        for r in rows {
+            out.push_str(&r.unwrap());
+            out.push('\n');
+        }
     }
     let mut stmt = conn
         .prepare(

@@ -1,0 +1,69 @@
+//! `promptbook pack add SOURCE`: install a pack.
+
+use super::ui::{Bar, Spinner, count, some_of};
+use crate::cli::Ctx;
+use crate::error::Result;
+use crate::pack::git::{GitOptions, short};
+use crate::pack::install::{self, Origin};
+use crate::pack::source::Source;
+
+/// Install a pack from a folder, a bundle file, or a git repository.
+///
+/// SOURCE is a pack folder, a bundle file (made by `pack build` or `pack export -o`), or a
+/// git repository: https://…, git@host:path, ssh://… or file://…, with an optional #REF (a
+/// branch, tag or commit; default: the default branch). Git runs as `git` does for you, with
+/// your credentials. The commit is recorded, so `pack update` knows what changed. Every recipe
+/// is checked first: one bad file and nothing is installed.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  promptbook pack add https://github.com/acme/team-prompts.git#v1.2
+  promptbook pack add git@github.com:acme/team-prompts.git#main
+  promptbook pack add file:///srv/git/team-prompts.git
+  promptbook pack add ./team-prompts            (a folder with pack.yaml)
+  promptbook pack add team-prompts-1.2.0.pbpack.yaml")]
+pub struct Args {
+    /// A folder, a bundle file, or a git URL with an optional #REF.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let source = Source::parse(&args.source)?;
+    let spinner = matches!(source, Source::Git { .. })
+        .then(|| Spinner::new(format!("Fetching {}", source.display())));
+    let fetched = source.fetch(GitOptions::from_env())?;
+    drop(spinner);
+    let bar = Bar::new();
+    let pack = crate::pack::validate(fetched.raw, &bar)?;
+    let origin = Origin {
+        kind: source.kind().to_string(),
+        location: source.location(),
+        reference: source.reference().map(str::to_string),
+        commit: fetched.commit.clone(),
+    };
+    let done = install::install(ctx.library()?, &pack, &origin, &bar)?;
+    let at = fetched
+        .commit
+        .as_deref()
+        .map(|c| format!(" at commit {}", short(c)))
+        .unwrap_or_default();
+    eprintln!(
+        "Installed {} {} from {}{at}: {}.",
+        done.name,
+        done.version,
+        source.display(),
+        count(done.recipes.len(), "recipe")
+    );
+    for name in some_of(&done.recipes, 50) {
+        ctx.out.line(&format!("  {name}"))?;
+    }
+    for note in &done.notes {
+        eprintln!("note: {note}");
+    }
+    eprintln!(
+        "Render one with `promptbook render {}`; `promptbook pack update {}` fetches new versions.",
+        done.recipes.first().map_or("PACK/RECIPE", String::as_str),
+        done.name
+    );
+    Ok(())
+}

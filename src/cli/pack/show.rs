@@ -1,0 +1,95 @@
+//! `promptbook pack show NAME`: one installed pack in full.
+
+use std::fmt::Write as _;
+
+use super::ui::count;
+use crate::cli::Ctx;
+use crate::cli::output::table;
+use crate::error::Result;
+use crate::pack::install::{self, RecipeState};
+
+/// Show an installed pack: source, ref, commit, version, and its recipes, with the ones you
+/// changed or removed marked.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  promptbook pack show team-prompts\n  promptbook pack show team-prompts --json"
+)]
+pub struct Args {
+    /// The pack's name.
+    pub name: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let p = install::get(ctx.library()?, &args.name)?;
+    if args.json {
+        return ctx
+            .out
+            .print(&(serde_json::to_string_pretty(&p).expect("serializable") + "\n"));
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {}", ctx.out.bold(&p.name), p.version);
+    if !p.description.is_empty() {
+        let _ = writeln!(s, "{}", p.description.trim_end());
+    }
+    let _ = writeln!(s);
+    let mut facts = vec![vec![
+        "Source:".to_string(),
+        format!("{} ({})", p.source, p.source_kind),
+    ]];
+    if p.source_kind == "git" {
+        facts.push(vec![
+            "Ref:".into(),
+            p.reference
+                .clone()
+                .unwrap_or_else(|| "(default branch)".into()),
+        ]);
+    }
+    if let Some(c) = &p.commit {
+        facts.push(vec!["Commit:".into(), c.clone()]);
+    }
+    if !p.authors.is_empty() {
+        facts.push(vec!["Authors:".into(), p.authors.join(", ")]);
+    }
+    if let Some(l) = &p.license {
+        facts.push(vec!["License:".into(), l.clone()]);
+    }
+    facts.push(vec!["Installed:".into(), p.installed_at.clone()]);
+    facts.push(vec!["Updated:".into(), p.updated_at.clone()]);
+    s.push_str(&table(&facts));
+    let changed = p.changed();
+    let removed = p
+        .recipes
+        .iter()
+        .filter(|r| r.state == RecipeState::RemovedByYou)
+        .count();
+    let mut counts = count(p.recipes.len(), "recipe");
+    if changed > 0 {
+        let _ = write!(counts, ", {changed} changed by you");
+    }
+    if removed > 0 {
+        let _ = write!(counts, ", {removed} removed by you");
+    }
+    let _ = writeln!(s, "\nRecipes ({counts}):");
+    let rows: Vec<Vec<String>> = p
+        .recipes
+        .iter()
+        .map(|r| {
+            vec![
+                format!("  {}", r.address),
+                r.file.clone(),
+                match r.state {
+                    RecipeState::AsInstalled => String::new(),
+                    RecipeState::ChangedLocally => {
+                        "changed by you (updates keep your version)".into()
+                    }
+                    RecipeState::RemovedByYou => "removed by you".into(),
+                },
+            ]
+        })
+        .collect();
+    s.push_str(&table(&rows));
+    ctx.out.print(&s)
+}

@@ -1,0 +1,142 @@
+//! What the pack commands share: the progress bar, asking for confirmation, and diffs.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::pack::Progress;
+
+/// A progress bar on standard error when it is a terminal; nothing otherwise.
+pub struct Bar {
+    bar: ProgressBar,
+    terminal: bool,
+}
+
+impl Bar {
+    pub fn new() -> Bar {
+        let bar = ProgressBar::hidden();
+        bar.set_style(
+            ProgressStyle::with_template("{msg:>18} [{bar:32}] {pos}/{len} {elapsed}")
+                .expect("a valid template")
+                .progress_chars("=> "),
+        );
+        Bar {
+            bar,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, step: &str, total: u64) {
+        self.bar.reset();
+        self.bar.set_length(total);
+        self.bar.set_message(step.to_string());
+        if self.terminal {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn advance(&self, n: u64) {
+        self.bar.inc(n);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+        self.bar.set_draw_target(ProgressDrawTarget::hidden());
+    }
+}
+
+/// A spinner with `message` on standard error while something slow runs (a git fetch), on a
+/// terminal only; it disappears when dropped.
+pub struct Spinner(ProgressBar);
+
+impl Spinner {
+    pub fn new(message: String) -> Spinner {
+        if !std::io::stderr().is_terminal() {
+            return Spinner(ProgressBar::hidden());
+        }
+        let bar = ProgressBar::new_spinner();
+        bar.set_message(message);
+        bar.enable_steady_tick(std::time::Duration::from_millis(100));
+        Spinner(bar)
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// Asks `question` on the terminal. Without a terminal it never waits: it fails with
+/// `refusal`, which says how to pass --yes.
+pub fn confirm(question: &str, refusal: Error) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(refusal);
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::failed(e.to_string()))?;
+    if read == 0 {
+        return Err(Error::new(
+            ErrorKind::Interrupted,
+            "cancelled; nothing was changed",
+        ));
+    }
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// A unified diff of two YAML texts, coloured when `color`.
+pub fn diff(before: &str, after: &str, from: &str, to: &str, color: bool) -> String {
+    let text = similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(from, to)
+        .to_string();
+    if !color {
+        return text;
+    }
+    text.lines()
+        .map(|l| {
+            let code = if l.starts_with("+++") || l.starts_with("---") {
+                "1"
+            } else if l.starts_with('+') {
+                "32"
+            } else if l.starts_with('-') {
+                "31"
+            } else if l.starts_with("@@") {
+                "36"
+            } else {
+                return format!("{l}\n");
+            };
+            format!("\x1b[{code}m{l}\x1b[0m\n")
+        })
+        .collect()
+}
+
+/// At most `max` names, then "… and N more".
+pub fn some_of(names: &[String], max: usize) -> Vec<String> {
+    let mut shown: Vec<String> = names.iter().take(max).cloned().collect();
+    if names.len() > max {
+        shown.push(format!("… and {} more", names.len() - max));
+    }
+    shown
+}
+
+/// `1 recipe`, `2 recipes`.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -1,0 +1,279 @@
+//! Recipe packs: a folder with `pack.yaml` and recipe files, the same content as one bundle
+//! file, or a git repository at a pinned ref. A pack is untrusted input: everything read from
+//! one is bounded ([`limits`]), validated in full before the library is touched, and installed
+//! in one transaction ([`install`]).
+//!
+//! The flow: a [`source::Source`] is parsed from what the user typed, fetched into a
+//! [`RawPack`] (files and bytes, nothing interpreted), validated into a [`Pack`] (manifest and
+//! parsed recipes, every problem with its file and line), then installed, planned for update,
+//! or written out again (bundle or folder).
+
+pub mod bundle;
+pub mod export;
+pub mod files;
+pub mod git;
+pub mod install;
+pub mod manifest;
+pub mod source;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use crate::error::{Error, Result};
+use crate::recipe::{Invalid, Recipe};
+use crate::store::content_hash;
+
+pub use manifest::Manifest;
+
+/// The bounds on what a pack may contain; documented in README.md ("Limits").
+pub mod limits {
+    /// The most recipe files in one pack.
+    pub const MAX_RECIPES: usize = 20_000;
+    /// The most bytes of one recipe file (the same limit as any recipe file).
+    pub const MAX_RECIPE_BYTES: usize = crate::recipe::MAX_RECIPE_BYTES;
+    /// The most bytes of all of a pack's files together, and of a bundle file.
+    pub const MAX_PACK_BYTES: u64 = 64 * 1024 * 1024;
+    /// The most bytes of `pack.yaml`.
+    pub const MAX_MANIFEST_BYTES: usize = 64 * 1024;
+    /// The longest path of a file inside a pack, in bytes.
+    pub const MAX_PATH_BYTES: usize = 255;
+    /// The deepest folder nesting inside a pack.
+    pub const MAX_DEPTH: usize = 16;
+}
+
+/// Reports progress of long steps (reading and installing thousands of recipes). The core
+/// only counts; a face decides how to show it (the command line draws a bar on a terminal).
+pub trait Progress: Sync {
+    /// A step with `total` units begins.
+    fn start(&self, step: &str, total: u64);
+    /// `n` more units are done.
+    fn advance(&self, n: u64);
+    /// The step is over.
+    fn finish(&self);
+}
+
+/// Progress that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: &str, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
+/// One file read from a pack, not yet interpreted.
+#[derive(Debug, Clone)]
+pub struct RawFile {
+    /// Its path inside the pack, with `/` separators; checked by [`files::check_rel_path`].
+    pub path: String,
+    pub bytes: Vec<u8>,
+    /// The SHA-256 the bundle promises for it (bundles only).
+    pub expected_hash: Option<String>,
+}
+
+/// The manifest as read: the text of `pack.yaml`, or already parsed from a bundle.
+#[derive(Debug, Clone)]
+pub enum RawManifest {
+    Text(Vec<u8>),
+    Parsed(Manifest),
+}
+
+/// A pack's content as fetched from its source, before any validation.
+#[derive(Debug, Clone)]
+pub struct RawPack {
+    pub manifest: RawManifest,
+    pub files: Vec<RawFile>,
+    /// Put before a file's path in messages (a folder's path, a bundle's file name), so an
+    /// error names a file the user can open.
+    pub display_prefix: String,
+}
+
+impl RawPack {
+    /// How messages name `path` of this pack.
+    pub fn display(&self, path: &str) -> String {
+        format!("{}{path}", self.display_prefix)
+    }
+}
+
+/// One validated recipe of a pack.
+#[derive(Debug, Clone)]
+pub struct PackRecipe {
+    /// Its path inside the pack.
+    pub file: String,
+    pub recipe: Recipe,
+    /// The exact YAML text.
+    pub yaml: String,
+    /// sha256 of `yaml`, hex.
+    pub hash: String,
+}
+
+/// A validated pack: a manifest and recipes with distinct names, sorted by file.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub manifest: Manifest,
+    pub recipes: Vec<PackRecipe>,
+}
+
+/// Validates everything in `raw`: the manifest, every recipe (in parallel), the promised
+/// hashes, distinct names and the limits. Every problem is reported at once, each with its
+/// file and line; nothing is stored here.
+pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
+    let manifest = match &raw.manifest {
+        RawManifest::Text(bytes) => Manifest::parse(bytes, &raw.display("pack.yaml"))?,
+        RawManifest::Parsed(m) => {
+            m.check(&raw.display("pack.yaml"))?;
+            m.clone()
+        }
+    };
+    manifest.check_promptbook_version()?;
+    if raw.files.len() > limits::MAX_RECIPES {
+        return Err(Error::new(
+            crate::ErrorKind::TooLarge,
+            format!(
+                "the pack `{}` has {} recipe files, over the limit of {}",
+                manifest.name.value,
+                raw.files.len(),
+                limits::MAX_RECIPES
+            ),
+        )
+        .hint("split it into several packs"));
+    }
+    progress.start("Checking recipes", raw.files.len() as u64);
+    let parsed = parse_all(&raw, progress);
+    progress.finish();
+    let mut problems: Vec<String> = Vec::new();
+    let mut recipes = Vec::with_capacity(parsed.len());
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for (file, result) in raw.files.iter().zip(parsed) {
+        match result {
+            Ok(r) => {
+                if let Some(first) = seen.insert(r.recipe.name().to_string(), file.path.clone()) {
+                    problems.push(format!(
+                        "{}: the name `{}` is also used by {}",
+                        raw.display(&file.path),
+                        r.recipe.name(),
+                        raw.display(&first)
+                    ));
+                }
+                recipes.push(r);
+            }
+            Err(message) => problems.push(message),
+        }
+    }
+    if !problems.is_empty() {
+        let tampered = problems.iter().any(|p| p.contains(HASH_MISMATCH));
+        let e = invalid_pack(&manifest.name.value, raw.files.len(), problems);
+        return Err(if tampered {
+            e.hint("a bundle must arrive exactly as it was built: ask for a fresh one, or build it again from the pack's folder with `promptbook pack build`")
+        } else {
+            e
+        });
+    }
+    if recipes.is_empty() {
+        return Err(
+            Error::invalid(format!("the pack `{}` has no recipes", manifest.name.value))
+                .hint("add recipe files (.yaml) next to pack.yaml, in it or in folders below it"),
+        );
+    }
+    recipes.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(Pack { manifest, recipes })
+}
+
+/// The error for a pack with bad files: the first problems in full, and how many more.
+fn invalid_pack(name: &str, total: usize, problems: Vec<String>) -> Error {
+    const SHOWN: usize = 20;
+    let mut message = if problems.len() == 1 {
+        format!("the pack `{name}` has a problem:")
+    } else {
+        format!(
+            "the pack `{name}` has {} problems (in {total} files):",
+            problems.len()
+        )
+    };
+    for p in problems.iter().take(SHOWN) {
+        let _ = write!(message, "\n  {}", p.replace('\n', "\n  "));
+    }
+    if problems.len() > SHOWN {
+        let _ = write!(message, "\n  … and {} more", problems.len() - SHOWN);
+    }
+    Error::invalid(message).hint(
+        "nothing was changed; fix the files above (or ask the pack's authors to) and try again",
+    )
+}
+
+/// Parses every file, on all cores: thousands of recipes each compile their templates.
+fn parse_all(raw: &RawPack, progress: &dyn Progress) -> Vec<Result<PackRecipe, String>> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = raw.files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = raw
+            .files
+            .chunks(chunk)
+            .map(|files| {
+                scope.spawn(move || {
+                    let mut out = Vec::with_capacity(files.len());
+                    for (i, f) in files.iter().enumerate() {
+                        out.push(parse_one(raw, f));
+                        if i % 64 == 63 {
+                            progress.advance(64);
+                        }
+                    }
+                    progress.advance((files.len() % 64) as u64);
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a recipe parser thread panicked"))
+            .collect()
+    })
+}
+
+const HASH_MISMATCH: &str = "the recipe does not match its sha256";
+
+fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
+    let origin = raw.display(&file.path);
+    let hash = hex_sha256(&file.bytes);
+    if let Some(expected) = &file.expected_hash
+        && !expected.eq_ignore_ascii_case(&hash)
+    {
+        return Err(format!(
+            "{origin}: {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
+        ));
+    }
+    let recipe = Recipe::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;
+    let yaml = String::from_utf8(file.bytes.clone()).expect("checked by parse_bytes");
+    Ok(PackRecipe {
+        file: file.path.clone(),
+        recipe,
+        yaml,
+        hash,
+    })
+}
+
+/// Every error of an invalid recipe, one per line, each with file:line:column.
+fn render_invalid(inv: &Invalid) -> String {
+    inv.diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::recipe::Severity::Error)
+        .map(|d| d.render(&inv.origin))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    // The same digest as the store's content hash, which takes text.
+    match std::str::from_utf8(bytes) {
+        Ok(s) => content_hash(s),
+        Err(_) => {
+            use sha2::{Digest, Sha256};
+            Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        }
+    }
+}
