@@ -61,34 +61,10 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         eprintln!("v{from} and v{to} of `{}` are identical.", current.name);
         return Ok(());
     }
-    let text = if ctx.out.color { colour(&diff) } else { diff };
+    let text = if ctx.out.color {
+        super::output::colour_diff(&diff)
+    } else {
+        diff
+    };
     ctx.out.print(&text)
-}
-
-/// Red removals, green additions, cyan hunk headers, bold file headers.
-fn colour(diff: &str) -> String {
-    let mut out = String::with_capacity(diff.len() + 256);
-    for line in diff.split_inclusive('\n') {
-        let (body, nl) = match line.strip_suffix('\n') {
-            Some(b) => (b, "\n"),
-            None => (line, ""),
-        };
-        let code = if body.starts_with("+++") || body.starts_with("---") {
-            "1"
-        } else if body.starts_with("@@") {
-            "36"
-        } else if body.starts_with('+') {
-            "32"
-        } else if body.starts_with('-') {
-            "31"
-        } else {
-            ""
-        };
-        if code.is_empty() {
-            out.push_str(line);
-        } else {
-            out.push_str(&format!("\x1b[{code}m{body}\x1b[0m{nl}"));
-        }
-    }
-    out
 }

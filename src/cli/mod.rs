@@ -16,7 +16,7 @@ mod list;
 mod mcp;
 mod models;
 mod new;
-mod output;
+pub(crate) mod output;
 mod pack;
 mod render;
 mod revert;

@@ -1,10 +1,10 @@
 //! Writing results: to standard output (quietly stopping when a pager or `head` closes it),
 //! or to a file.
 
-use std::io::{IsTerminal, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// Where results go, and whether it is a terminal (for colour and highlights).
 pub struct Out {
@@ -90,6 +90,59 @@ pub fn table(rows: &[Vec<String>]) -> String {
         }
         out.push_str(line.trim_end());
         out.push('\n');
+    }
+    out
+}
+
+/// Asks `question` on the terminal. Without a terminal it never waits: it fails with
+/// `refusal`, which says how to pass --yes.
+pub fn confirm(question: &str, refusal: Error) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(refusal);
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let read = std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::failed(e.to_string()))?;
+    if read == 0 {
+        return Err(Error::new(
+            ErrorKind::Interrupted,
+            "cancelled; nothing was changed",
+        ));
+    }
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// Red removals, green additions, cyan hunk headers, bold file headers.
+pub fn colour_diff(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len() + 256);
+    for line in diff.split_inclusive('\n') {
+        let (body, nl) = match line.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (line, ""),
+        };
+        let code = if body.starts_with("+++") || body.starts_with("---") {
+            "1"
+        } else if body.starts_with("@@") {
+            "36"
+        } else if body.starts_with('+') {
+            "32"
+        } else if body.starts_with('-') {
+            "31"
+        } else {
+            ""
+        };
+        if code.is_empty() {
+            out.push_str(line);
+        } else {
+            out.push_str(&format!("\x1b[{code}m{body}\x1b[0m{nl}"));
+        }
     }
     out
 }

@@ -1,9 +1,8 @@
 //! `promptbook rm`: remove a recipe (after asking).
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use super::Ctx;
-use crate::error::{Error, ErrorKind, Result};
+use super::output::confirm;
+use crate::error::{Error, Result};
 
 /// Remove a recipe and all its versions.
 ///
@@ -22,33 +21,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let lib = ctx.library()?;
     let versions = lib.versions(&args.name)?.len();
     if !args.yes {
-        if !std::io::stdin().is_terminal() {
-            return Err(
-                Error::usage(format!("not removing `{}` without confirmation", args.name)).hint(
-                    format!(
-                        "pass --yes to remove it from a script: promptbook rm {} --yes",
-                        args.name
-                    ),
-                ),
-            );
-        }
-        eprint!(
-            "Remove `{}` and its {versions} version(s)? [y/N] ",
-            args.name
-        );
-        let _ = std::io::stderr().flush();
-        let mut answer = String::new();
-        let read = std::io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(|e| Error::failed(e.to_string()))?;
-        if read == 0 {
-            return Err(Error::new(
-                ErrorKind::Interrupted,
-                "cancelled; nothing was removed",
+        let refusal = Error::usage(format!("not removing `{}` without confirmation", args.name))
+            .hint(format!(
+                "pass --yes to remove it from a script: promptbook rm {} --yes",
+                args.name
             ));
-        }
-        if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        let question = format!("Remove `{}` and its {versions} version(s)?", args.name);
+        if !confirm(&question, refusal)? {
             eprintln!("Kept `{}`.", args.name);
             return Ok(());
         }

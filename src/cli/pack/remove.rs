@@ -1,7 +1,8 @@
 //! `promptbook pack remove NAME`: uninstall a pack, keeping what the user changed.
 
-use super::ui::{confirm, count, some_of};
+use super::ui::{count, some_of};
 use crate::cli::Ctx;
+use crate::cli::output::confirm;
 use crate::error::{Error, Result};
 use crate::pack::install;
 

@@ -1,10 +1,9 @@
 //! What the pack commands share: the progress bar, asking for confirmation, and diffs.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::error::{Error, ErrorKind, Result};
 use crate::pack::Progress;
 
 /// A progress bar on standard error when it is a terminal; nothing otherwise.
@@ -70,57 +69,14 @@ impl Drop for Spinner {
     }
 }
 
-/// Asks `question` on the terminal. Without a terminal it never waits: it fails with
-/// `refusal`, which says how to pass --yes.
-pub fn confirm(question: &str, refusal: Error) -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        return Err(refusal);
-    }
-    eprint!("{question} [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let read = std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::failed(e.to_string()))?;
-    if read == 0 {
-        return Err(Error::new(
-            ErrorKind::Interrupted,
-            "cancelled; nothing was changed",
-        ));
-    }
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
-}
-
-/// A unified diff of two YAML texts, coloured when `color`.
+/// A unified diff of two YAML texts, coloured when `color` (as `promptbook diff` shows it).
 pub fn diff(before: &str, after: &str, from: &str, to: &str, color: bool) -> String {
-    let text = similar::TextDiff::from_lines(before, after)
-        .unified_diff()
-        .context_radius(3)
-        .header(from, to)
-        .to_string();
-    if !color {
-        return text;
+    let text = crate::recipe::changes::unified(before, after, from, to);
+    if color {
+        crate::cli::output::colour_diff(&text)
+    } else {
+        text
     }
-    text.lines()
-        .map(|l| {
-            let code = if l.starts_with("+++") || l.starts_with("---") {
-                "1"
-            } else if l.starts_with('+') {
-                "32"
-            } else if l.starts_with('-') {
-                "31"
-            } else if l.starts_with("@@") {
-                "36"
-            } else {
-                return format!("{l}\n");
-            };
-            format!("\x1b[{code}m{l}\x1b[0m\n")
-        })
-        .collect()
 }
 
 /// At most `max` names, then "… and N more".

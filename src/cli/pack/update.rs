@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::ui::{Bar, Spinner, confirm, diff};
+use super::ui::{Bar, Spinner, diff};
 use crate::cli::Ctx;
+use crate::cli::output::confirm;
 use crate::error::{Error, Result};
 use crate::pack::git::{GitOptions, short};
 use crate::pack::install::{self, ChangeKind, Origin, UpdatePlan};
