@@ -11,7 +11,7 @@ use super::answers::{self, as_inputs};
 use super::deliver::{self, CopyArgs, Targets, deliver};
 use super::interrupt;
 use super::output::write_file;
-use super::render::{gather_inputs, resolve_and_render};
+use super::render::{FormatArgs, ValueArgs, gather_inputs, resolve_and_render};
 use crate::error::{Error, Result};
 use crate::fill::{self, Action, Mode, Preview, Prompter, term::Terminal};
 use crate::recipe::Recipe;
@@ -19,8 +19,9 @@ use crate::render::targets::{Estimate, Format, estimate, group, produce, usd};
 
 /// Fill a recipe by answering its questions, then copy, print or save the prompt.
 ///
-/// Asks one question per variable, in the recipe's order, with the default (or your last
-/// answer, with --again) already filled in: Enter keeps it. Text variables open your
+/// Asks one question per variable (those given with --var or --vars are not asked), in
+/// the recipe's order, with the default (or your last answer, with --again) already
+/// filled in: Enter keeps it. Text variables open your
 /// editor ($VISUAL or $EDITOR) or take typed/pasted lines ended by an empty line. Then it
 /// shows the prompt with its estimated tokens and cost and asks what to do with it:
 /// --copy, --print and --out decide that up front. Esc or Ctrl-C cancels (exit 130).
@@ -38,21 +39,10 @@ pub struct Args {
     /// The recipe's name (default: choose it from a searchable list; with --again, the
     /// recipe answered last).
     pub name: Option<String>,
-    /// A value given up front (not asked): NAME=VALUE, NAME=@FILE or NAME=-.
-    #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// A YAML or JSON file mapping variable names to values (not asked).
-    #[arg(long = "vars", value_name = "FILE")]
-    pub vars_file: Option<PathBuf>,
-    /// What to produce.
-    #[arg(long, short, default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    pub format: String,
-    /// The model to use instead of the recipe's hint (a family like sonnet, or a model id).
-    #[arg(long, short)]
-    pub model: Option<String>,
-    /// Render even if the prompt does not fit the model's context window.
-    #[arg(long)]
-    pub force: bool,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    #[command(flatten)]
+    pub target: FormatArgs,
     #[command(flatten)]
     pub copy: CopyArgs,
     /// Print the prompt on standard output (skips the menu).
@@ -70,7 +60,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let format: Format = args.format.parse()?;
+    let format = args.target.format()?;
     let interactive = Terminal::available();
     let mut term = Terminal::new();
     if interactive {
@@ -97,8 +87,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&name)?;
     let recipe = stored.parse_for_render()?;
     let given = gather_inputs(
-        &args.vars,
-        args.vars_file.as_deref(),
+        &args.values.vars,
+        args.values.vars_file.as_deref(),
         &mut std::io::stdin().lock(),
     )?;
     let given_names: IndexSet<String> = given.iter().map(|(n, _)| n.clone()).collect();
@@ -112,7 +102,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let targets = Targets::from_flags(args.copy.copy, args.print, args.out.clone());
     let render = |values: &[(String, crate::render::Input)]| -> Result<_> {
         let (resolved, prompt) = resolve_and_render(&recipe, values)?;
-        let rendered = produce(&prompt, format, args.model.as_deref(), args.force)?;
+        let rendered = produce(
+            &prompt,
+            format,
+            args.target.model.as_deref(),
+            args.target.force,
+        )?;
         Ok((resolved, prompt, rendered))
     };
 
@@ -160,7 +155,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             &mut values,
             &mut |vals| {
                 let (resolved, prompt, rendered) = render(&as_inputs(vals))?;
-                let est = estimate(&prompt, format, args.model.as_deref())?;
+                let est = estimate(&prompt, format, args.target.model.as_deref())?;
                 last = Some((resolved, rendered.text.clone()));
                 Ok(Preview {
                     title: recipe.name().to_string(),

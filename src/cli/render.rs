@@ -36,24 +36,13 @@ pub struct Args {
     /// The recipe's name (with --again: default the recipe answered last).
     #[arg(required_unless_present = "again")]
     pub name: Option<String>,
-    /// A variable's value: NAME=VALUE, NAME=@FILE or NAME=- (standard input).
-    #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
-    pub vars: Vec<String>,
-    /// A YAML or JSON file mapping variable names to values.
-    #[arg(long = "vars", value_name = "FILE")]
-    pub vars_file: Option<PathBuf>,
-    /// What to produce.
-    #[arg(long, short, default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
-    pub format: String,
-    /// The model to use instead of the recipe's hint (a family like sonnet, or a model id).
-    #[arg(long, short)]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub values: ValueArgs,
+    #[command(flatten)]
+    pub target: FormatArgs,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Render even if the prompt does not fit the model's context window.
-    #[arg(long)]
-    pub force: bool,
     /// Ask on the terminal for required values that are still missing (never asks when
     /// not on a terminal: then missing values are an error, as without this flag).
     #[arg(long, short)]
@@ -68,8 +57,40 @@ pub struct Args {
     pub no_history: bool,
 }
 
+/// How values are given, shared by `render` and `fill`.
+#[derive(Debug, clap::Args)]
+pub struct ValueArgs {
+    /// A variable's value: NAME=VALUE, NAME=@FILE or NAME=- (standard input).
+    #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file mapping variable names to values.
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+}
+
+/// What to produce and for which model, shared by `render` and `fill`.
+#[derive(Debug, clap::Args)]
+pub struct FormatArgs {
+    /// What to produce.
+    #[arg(long, short, default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: String,
+    /// The model to use instead of the recipe's hint (a family like sonnet, or a model id).
+    #[arg(long, short)]
+    pub model: Option<String>,
+    /// Render even if the prompt does not fit the model's context window.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl FormatArgs {
+    /// The chosen format (clap has already checked the name).
+    pub fn format(&self) -> Result<Format> {
+        self.format.parse()
+    }
+}
+
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let format: Format = args.format.parse()?;
+    let format = args.target.format()?;
     let name = match &args.name {
         Some(n) => n.clone(),
         None => answers::last_recipe(ctx, "render")?,
@@ -77,8 +98,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&name)?;
     let recipe = stored.parse_for_render()?;
     let given = gather_inputs(
-        &args.vars,
-        args.vars_file.as_deref(),
+        &args.values.vars,
+        args.values.vars_file.as_deref(),
         &mut std::io::stdin().lock(),
     )?;
     let ask = args.interactive && Terminal::available();
@@ -105,7 +126,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         inputs.extend(answers::as_inputs(&asked));
     }
     let (values, prompt) = resolve_and_render(&recipe, &inputs)?;
-    let rendered = produce(&prompt, format, args.model.as_deref(), args.force)?;
+    let rendered = produce(
+        &prompt,
+        format,
+        args.target.model.as_deref(),
+        args.target.force,
+    )?;
     let history = answers::history_on(ctx, args.no_history)?;
     answers::remember(ctx, &stored.name, &recipe, stored.version, &values, history);
     let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
