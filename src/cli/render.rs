@@ -175,6 +175,12 @@ pub fn gather_inputs(
                 .hint(format!("write it as --var {flag}=VALUE")));
         };
         let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(
+                Error::usage(format!("--var {flag:?} has no variable name before `=`"))
+                    .hint("write it as --var NAME=VALUE, e.g. --var topic=\"remote onboarding\""),
+            );
+        }
         let value = if raw == "-" {
             if stdin_used {
                 return Err(

@@ -140,8 +140,8 @@ fn unused_variables(recipe: &Recipe, out: &mut Vec<Diagnostic>) {
 }
 
 /// The smallest values a person could give: defaults where there are any, and for
-/// required variables without one an empty text, the first choice, the minimum, false or
-/// an empty list. What the prompt costs at the least.
+/// required variables without one a one-letter text (an empty one does not count as given),
+/// the first choice, the minimum, false or a one-item list. What the prompt costs at the least.
 fn least_values(recipe: &Recipe) -> Vec<(String, Input)> {
     recipe
         .variables
@@ -149,7 +149,7 @@ fn least_values(recipe: &Recipe) -> Vec<(String, Input)> {
         .filter(|(_, v)| v.needs_value())
         .map(|(name, v)| {
             let value = match v.kind {
-                VarType::String | VarType::Text => Value::String(String::new()),
+                VarType::String | VarType::Text => Value::String("x".into()),
                 VarType::Choice => Value::String(v.choices.first().cloned().unwrap_or_default()),
                 VarType::Integer => {
                     let n = v.min.map_or(0.0, f64::ceil).min(v.max.unwrap_or(f64::MAX));
@@ -157,7 +157,7 @@ fn least_values(recipe: &Recipe) -> Vec<(String, Input)> {
                 }
                 VarType::Number => Value::from(v.min.unwrap_or(0.0).min(v.max.unwrap_or(f64::MAX))),
                 VarType::Boolean => Value::Bool(false),
-                VarType::List => Value::Array(vec![]),
+                VarType::List => Value::Array(vec![Value::String("x".into())]),
             };
             (name.clone(), Input::Value(value))
         })

@@ -124,6 +124,16 @@ pub fn check_given(
     (out, err)
 }
 
+/// An empty string (or only white space), an empty list, or null.
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
 /// Checks `given` against the recipe's variables and fills in defaults.
 ///
 /// Optional variables with no value and no default become `null` (empty, and false in
@@ -133,6 +143,13 @@ pub fn resolve(
     given: &[(String, Input)],
 ) -> Result<Map<String, Value>, ResolveError> {
     let (mut out, mut err) = check_given(recipe, given);
+    // A required variable given an empty value has not really been given one: its default
+    // applies, or it is reported missing with the others.
+    for (name, var) in &recipe.variables {
+        if var.required && out.get(name).is_some_and(is_blank) {
+            out.remove(name);
+        }
+    }
     for (name, var) in &recipe.variables {
         if out.contains_key(name) || err.invalid.iter().any(|(n, _)| n == name) {
             continue;

@@ -410,3 +410,16 @@ fn rendered_text_snapshot() {
     let run = env.cmd(&["render", "snap", "--var", "topic=coffee"]).ok();
     insta::assert_snapshot!("render_text", run.stdout);
 }
+
+#[test]
+fn an_empty_value_does_not_satisfy_a_required_variable() {
+    let env = Env::new();
+    env.cmd(&["render", "blog-draft", "--var", "topic="])
+        .fails(2)
+        .stderr_has("needs a value for the required variable `topic`");
+    env.cmd(&["render", "blog-draft", "--var", "topic=   "])
+        .fails(2);
+    env.cmd(&["render", "blog-draft", "--var", "=x"])
+        .fails(2)
+        .stderr_has("has no variable name before `=`");
+}
