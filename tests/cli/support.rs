@@ -322,7 +322,8 @@ impl Run {
     }
 }
 
-/// A small valid recipe for tests; `{}` in the prompt is replaced by `extra`.
+/// A small valid recipe for tests; `extra` is appended to its prompt line (text for the
+/// prompt, or a newline and more top-level fields).
 pub fn recipe(name: &str, extra: &str) -> String {
     format!(
         "name: {name}\ntitle: Test recipe {name}\ndescription: A recipe for tests.\ntags: [pbtest]\nmodel:\n  prefer: haiku\n  max_tokens: 100\nvariables:\n  topic: {{ type: string, required: true, description: The topic }}\n  tone: {{ type: choice, choices: [warm, dry], default: warm }}\nprompt: |\n  Say something {{{{tone}}}} about {{{{topic}}}}.{extra}\n"
