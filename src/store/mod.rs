@@ -199,6 +199,62 @@ fn sql_error(path: &Path, e: rusqlite::Error) -> Error {
     }
 }
 
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Runs `f` again while SQLite answers "busy", for up to the busy timeout. Some lock
+/// upgrades (a transaction that read before it writes, a change of journal mode) fail at
+/// once instead of waiting, when several processes open a new library together.
+fn retry_while_busy<T>(mut f: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match f() {
+            Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Brings the schema to the latest version. Another promptbook may be migrating the same
+/// new library at this moment: a busy answer is retried, and a migration that another
+/// process finished first is success.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        let e = match migrations::migrations().to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        let now: i64 = retry_while_busy(|| conn.query_row("PRAGMA user_version", [], |r| r.get(0)))
+            .map_err(|e| sql_error(path, e))?;
+        if usize::try_from(now).ok() == Some(migrations::latest()) {
+            return Ok(());
+        }
+        match e {
+            rusqlite_migration::Error::RusqliteError { err, .. }
+                if is_busy(&err) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            rusqlite_migration::Error::RusqliteError { err, .. } => {
+                return Err(sql_error(path, err));
+            }
+            other => {
+                return Err(Error::library(format!(
+                    "cannot migrate the library {}: {other}",
+                    path.display()
+                )));
+            }
+        }
+    }
+}
+
 fn read_only_error(path: &Path) -> Error {
     Error::library(format!(
         "the library {} is read-only, so nothing was changed",
@@ -285,7 +341,7 @@ impl Library {
                     ))
                     .hint("the file was left untouched; pass --library with another path"));
                 }
-                conn.pragma_update(None, "journal_mode", "WAL")
+                retry_while_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))
                     .map_err(|e| sql_error(path, e))?;
             }
             // Migrations that rebuild a table (0003) must run with foreign keys off, or
@@ -294,23 +350,7 @@ impl Library {
             // are turned on right after.
             conn.pragma_update(None, "foreign_keys", "OFF")
                 .map_err(|e| sql_error(path, e))?;
-            if let Err(e) = migrations::migrations().to_latest(&mut conn) {
-                // Another promptbook may have migrated the new library a moment before us.
-                let now: i64 = conn
-                    .query_row("PRAGMA user_version", [], |r| r.get(0))
-                    .map_err(|e| sql_error(path, e))?;
-                if usize::try_from(now).ok() != Some(migrations::latest()) {
-                    return Err(match e {
-                        rusqlite_migration::Error::RusqliteError { err, .. } => {
-                            sql_error(path, err)
-                        }
-                        other => Error::library(format!(
-                            "cannot migrate the library {}: {other}",
-                            path.display()
-                        )),
-                    });
-                }
-            }
+            migrate(&mut conn, path)?;
         }
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(|e| sql_error(path, e))?;
