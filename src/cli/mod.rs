@@ -52,12 +52,57 @@ pub use output::Out;
     after_help = "Examples:\n  promptbook list\n  promptbook fill blog-draft\n  promptbook render blog-draft --var topic=\"remote onboarding\" --copy\n  promptbook search email"
 )]
 pub struct Cli {
-    /// The library file to use (default: promptbook/library.sqlite3 in your data folder).
-    #[arg(long, global = true, env = crate::paths::LIBRARY_ENV, value_name = "PATH")]
-    pub library: Option<PathBuf>,
+    #[command(flatten)]
+    pub globals: Globals,
 
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Globals {
+    /// The library file to use (default: promptbook/library.sqlite3 in your data folder).
+    #[arg(long, global = true, env = crate::paths::LIBRARY_ENV, value_name = "PATH")]
+    pub library: Option<PathBuf>,
+}
+
+/// The command line of `render` alone. Building clap's description of every command costs
+/// a tenth of a render, so a line that starts with `render` is parsed with this one first;
+/// whatever it does not accept (help, version, a mistake) goes to the full [`Cli`], so
+/// users see exactly the same messages.
+#[derive(Debug, Parser)]
+#[command(name = "promptbook")]
+struct RenderLine {
+    #[command(flatten)]
+    globals: Globals,
+
+    #[command(subcommand)]
+    command: RenderOnly,
+}
+
+#[derive(Debug, Subcommand)]
+enum RenderOnly {
+    Render(render::Args),
+}
+
+/// Parses the command line: a `render` line through [`RenderLine`] when it can, else (and
+/// for every error and help text) through the full [`Cli`]. `Err` is the exit code, after
+/// clap has printed its message.
+fn parse(args: &[std::ffi::OsString]) -> std::result::Result<Cli, i32> {
+    if args.get(1).is_some_and(|a| a == "render")
+        && let Ok(line) = RenderLine::try_parse_from(args)
+    {
+        let RenderOnly::Render(render) = line.command;
+        return Ok(Cli {
+            globals: line.globals,
+            command: Command::Render(render),
+        });
+    }
+    Cli::try_parse_from(args).map_err(|e| {
+        let _ = e.print();
+        e.exit_code()
+    })
 }
 
 /// The commands.
@@ -129,15 +174,13 @@ pub fn main() -> i32 {
         eprintln!("error: promptbook hit an internal error{place}; nothing more was written.");
         eprintln!("  hint: please report this with the command you ran");
     }));
-    let cli = match Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = match parse(&args) {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
+        Err(code) => return code,
     };
     let mut ctx = Ctx {
-        library_path: cli.library.clone(),
+        library_path: cli.globals.library.clone(),
         library: None,
         config: None,
         out: Out::new(),
@@ -184,9 +227,50 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use clap::CommandFactory;
+
     #[test]
     fn the_command_line_is_well_formed() {
-        use clap::CommandFactory;
         super::Cli::command().debug_assert();
+        super::RenderLine::command().debug_assert();
+    }
+
+    /// The `render` line parses every render the way the full command line does.
+    #[test]
+    fn a_render_line_parses_as_the_full_line_does() {
+        use clap::Parser;
+        for line in [
+            "promptbook render blog-draft",
+            "promptbook render blog-draft --var topic=x -v tone=formal --vars a.yaml",
+            "promptbook render blog-draft --library l.sqlite3 -f anthropic -m opus --force -o out",
+            "promptbook render -i --copy --clipboard osc52 blog-draft --no-history",
+            "promptbook render --again",
+        ] {
+            let args: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
+            let fast = super::RenderLine::try_parse_from(&args).expect(line);
+            let full = super::Cli::try_parse_from(&args).expect(line);
+            assert_eq!(
+                format!(
+                    "{:?}",
+                    super::Command::Render(match fast.command {
+                        super::RenderOnly::Render(a) => a,
+                    })
+                ),
+                format!("{:?}", full.command),
+                "{line}"
+            );
+            assert_eq!(format!("{:?}", fast.globals), format!("{:?}", full.globals));
+        }
+        for refused in [
+            "promptbook render --help",
+            "promptbook render --version",
+            "promptbook render blog-draft --format pdf",
+        ] {
+            let args: Vec<std::ffi::OsString> = refused.split(' ').map(Into::into).collect();
+            assert!(
+                super::RenderLine::try_parse_from(&args).is_err(),
+                "{refused}"
+            );
+        }
     }
 }
