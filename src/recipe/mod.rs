@@ -4,6 +4,7 @@ pub mod changes;
 pub mod check;
 pub mod lint;
 mod located;
+pub mod render_form;
 pub mod scaffold;
 pub mod schema;
 pub mod template_refs;
@@ -188,7 +189,31 @@ impl Recipe {
             origin: origin.to_string(),
             diagnostics: vec![Diagnostic::error(e.message, e.position)],
         })?;
-        let def = RecipeFile::from(fields);
+        Recipe::stored(RecipeFile::from(fields), origin)
+    }
+
+    /// Reads a stored recipe for rendering from its render form (see [`render_form`]),
+    /// falling back to [`Recipe::parse_for_render`] of its YAML when the form is missing or
+    /// of another layout.
+    pub fn from_render_form(
+        form: Option<&str>,
+        yaml: &str,
+        origin: &str,
+    ) -> Result<Recipe, Invalid> {
+        match form.and_then(render_form::read) {
+            Some(def) => Recipe::stored(def, origin),
+            None => Recipe::parse_for_render(yaml, origin),
+        }
+    }
+
+    /// The render form to store beside this recipe's YAML.
+    pub fn render_form(&self) -> String {
+        render_form::write(&self.def)
+    }
+
+    /// A stored recipe, validated when it was added: only its templates are compiled (and
+    /// any error still reported).
+    fn stored(def: RecipeFile, origin: &str) -> Result<Recipe, Invalid> {
         let mut diagnostics = Vec::new();
         let compiled = compile_templates(&def, &mut diagnostics);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {

@@ -106,7 +106,7 @@ impl VarType {
 }
 
 /// A typed variable of a recipe.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Variable {
     /// The value's type (default `string`).
@@ -166,7 +166,7 @@ pub struct MessageTemplate {
 }
 
 /// A few-shot example.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Example {
     /// Variable values to render the prompt with, or the literal user turn.
@@ -176,7 +176,7 @@ pub struct Example {
 }
 
 /// An example's input.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ExampleInput {
     /// Values for the recipe's variables; the prompt is rendered with them.

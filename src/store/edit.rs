@@ -3,7 +3,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{AddOutcome, Library, StoredRecipe, put_in, sql_error, stored_row};
+use super::{AddOutcome, Library, StoredRecipe, put_in, sql_error, stored_columns, stored_row};
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::Recipe;
 
@@ -146,10 +146,12 @@ impl Library {
         let (id, _, _) = self.resolve(name)?;
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
-                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.id = ?1 ORDER BY v.version",
-            )
+            .prepare(concat!(
+                "SELECT ",
+                stored_columns!(),
+                " FROM recipes r
+                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.id = ?1 ORDER BY v.version"
+            ))
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([id], stored_row)

@@ -19,6 +19,14 @@ pub use edit::SaveOutcome;
 
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 
+/// The columns [`stored_row`] reads, in its order.
+macro_rules! stored_columns {
+    () => {
+        "r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at, v.render_form"
+    };
+}
+pub(crate) use stored_columns;
+
 /// How long a command waits for another process that holds the library.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -34,6 +42,9 @@ pub struct StoredRecipe {
     pub yaml: String,
     pub hash: String,
     pub created_at: String,
+    /// The JSON render form stored beside the YAML (see [`crate::recipe::render_form`]);
+    /// `None` when none was stored.
+    pub render_form: Option<String>,
 }
 
 impl StoredRecipe {
@@ -43,10 +54,15 @@ impl StoredRecipe {
             .map_err(Error::from)
     }
 
-    /// Parses the stored YAML for rendering only (see [`Recipe::parse_for_render`]).
+    /// Reads the recipe for rendering only: from its render form, or from its YAML when
+    /// it has none (see [`Recipe::from_render_form`]).
     pub fn parse_for_render(&self) -> Result<Recipe> {
-        Recipe::parse_for_render(&self.yaml, &format!("{} (v{})", self.name, self.version))
-            .map_err(Error::from)
+        Recipe::from_render_form(
+            self.render_form.as_deref(),
+            &self.yaml,
+            &format!("{} (v{})", self.name, self.version),
+        )
+        .map_err(Error::from)
     }
 
     /// The recipe's own name, as its YAML gives it (without the pack).
@@ -452,11 +468,13 @@ impl Library {
         let (pack, bare) = split_address(name);
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+            .prepare_cached(concat!(
+                "SELECT ",
+                stored_columns!(),
+                " FROM recipes r
                  JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-                 WHERE r.name = ?1 AND (?2 IS NULL OR r.namespace = ?2) ORDER BY r.namespace",
-            )
+                 WHERE r.name = ?1 AND (?2 IS NULL OR r.namespace = ?2) ORDER BY r.namespace"
+            ))
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query(params![bare, pack]).map_err(|e| self.err(e))?;
         let Some(first) = rows
@@ -530,9 +548,13 @@ impl Library {
         let found = self
             .conn
             .query_row(
-                "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+                concat!(
+                    "SELECT ",
+                    stored_columns!(),
+                    " FROM recipes r
                  JOIN recipe_versions v ON v.recipe_id = r.id
-                 WHERE r.id = ?1 AND v.version = ?2",
+                 WHERE r.id = ?1 AND v.version = ?2"
+                ),
                 params![id, version],
                 stored_row,
             )
@@ -686,8 +708,9 @@ impl Library {
     /// The current version of every recipe in `selection`, by name: what a long-running face
     /// needs to describe the whole library (names, variables) in one query.
     pub fn current(&self, selection: &Selection) -> Result<Vec<StoredRecipe>> {
+        let columns = stored_columns!();
         let sql = format!(
-            "SELECT r.name, r.namespace, v.version, v.yaml, v.hash, v.created_at FROM recipes r
+            "SELECT {columns} FROM recipes r
              JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
              WHERE {SELECTED}
              ORDER BY CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END"
@@ -756,7 +779,7 @@ pub(crate) fn delete(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Resul
     Ok(())
 }
 
-/// Columns: name, namespace, version, yaml, hash, created_at.
+/// Reads a [`StoredRecipe`] from the columns of `stored_columns!()`.
 fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecipe> {
     let namespace: String = r.get(1)?;
     Ok(StoredRecipe {
@@ -766,6 +789,7 @@ fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecipe> {
         yaml: r.get(3)?,
         hash: r.get(4)?,
         created_at: r.get(5)?,
+        render_form: r.get(6)?,
     })
 }
 
@@ -885,9 +909,10 @@ fn write_version_as(
         )?
         .query_row([id], |r| r.get(0))?;
     tx.prepare_cached(&format!(
-        "INSERT INTO recipe_versions (recipe_id, version, yaml, hash, created_at) VALUES (?1, ?2, ?3, ?4, {NOW})"
+        "INSERT INTO recipe_versions (recipe_id, version, yaml, hash, render_form, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, {NOW})"
     ))?
-    .execute(params![id, version, yaml, hash])?;
+    .execute(params![id, version, yaml, hash, recipe.render_form()])?;
     if !current {
         return Ok(version);
     }
@@ -978,5 +1003,46 @@ mod tests {
             Some("\"blog\"* \"SEO\"* \"post\"*")
         );
         assert_eq!(fts_query("  \" * ").as_deref(), None);
+    }
+
+    /// A library made before render forms (schema 3) gets one for every version stored, the
+    /// same as a new version gets; a version without one still renders, from its YAML.
+    #[test]
+    fn render_forms_are_filled_in_and_optional() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite3");
+        let written = Library::open(&path).unwrap().get("blog-draft").unwrap();
+        let form = written
+            .render_form
+            .clone()
+            .expect("a new version has a render form");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(
+            "ALTER TABLE recipe_versions DROP COLUMN render_form; PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        drop(old);
+
+        let lib = Library::open(&path).unwrap();
+        assert_eq!(lib.get("blog-draft").unwrap().render_form, Some(form));
+        let missing: i64 = lib
+            .conn
+            .query_row(
+                "SELECT count(*) FROM recipe_versions WHERE render_form IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(missing, 0);
+
+        lib.conn
+            .execute("UPDATE recipe_versions SET render_form = NULL", [])
+            .unwrap();
+        let from_yaml = lib.get("blog-draft").unwrap();
+        assert_eq!(from_yaml.render_form, None);
+        assert_eq!(
+            format!("{:?}", from_yaml.parse_for_render().unwrap().def),
+            format!("{:?}", written.parse_for_render().unwrap().def)
+        );
     }
 }
