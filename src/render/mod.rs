@@ -7,7 +7,8 @@ pub mod targets;
 use std::cell::RefCell;
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason, no_escape,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, Renderable, StringOutput, no_escape,
 };
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -101,16 +102,22 @@ fn join_helper(
     Ok(())
 }
 
-fn render_template(template: &handlebars::template::Template, ctx: &Value) -> Result<String> {
+/// Renders a compiled template with the shared registry (strict, no escaping). The template
+/// is rendered in place, not registered: registering clones it.
+fn render_template(template: &handlebars::template::Template, ctx: &Context) -> Result<String> {
     REGISTRY.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let hb = slot.get_or_insert_with(new_registry);
-        hb.register_template("t", template.clone());
-        hb.render("t", ctx).map(trim_end_owned).map_err(|e| {
-            Error::failed(format!("rendering failed: {}", e.reason())).hint(
-                "this recipe passed validation, so this is a bug; please report it with the recipe",
-            )
-        })
+        let hb: &Handlebars<'_> = slot.get_or_insert_with(new_registry);
+        let mut out = StringOutput::new();
+        template
+            .render(hb, ctx, &mut RenderContext::new(None), &mut out)
+            .and_then(|()| out.into_string().map_err(RenderError::from))
+            .map(trim_end_owned)
+            .map_err(|e| {
+                Error::failed(format!("rendering failed: {}", e.reason())).hint(
+                    "this recipe passed validation, so this is a bug; please report it with the recipe",
+                )
+            })
     })
 }
 
@@ -144,7 +151,7 @@ pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
                 })?;
                 let mut ex_ctx = Value::Object(ex_values);
                 ex_ctx[crate::recipe::EXAMPLES_VAR] = json!([]);
-                final_user_text(recipe, &ex_ctx)?
+                final_user_text(recipe, &Context::from(ex_ctx))?
             }
         };
         placed.push(json!({ "input": user, "output": ex.output }));
@@ -160,6 +167,7 @@ pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
         });
     }
     ctx[crate::recipe::EXAMPLES_VAR] = Value::Array(placed);
+    let ctx = Context::from(ctx);
 
     let system = match &recipe.compiled.system {
         Some(t) => Some(render_template(t, &ctx)?),
@@ -193,7 +201,7 @@ pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
 }
 
 /// The text of the final user turn for an example's values.
-fn final_user_text(recipe: &Recipe, ctx: &Value) -> Result<String> {
+fn final_user_text(recipe: &Recipe, ctx: &Context) -> Result<String> {
     if let Some(p) = &recipe.compiled.prompt {
         return render_template(p, ctx);
     }
