@@ -38,25 +38,40 @@ fn run_once(argv: &[&str], home: &Path) -> (Duration, i64) {
     (elapsed, usage.ru_maxrss)
 }
 
-fn measure(label: &str, argv: &[&str], home: &Path, runs: usize) {
-    for _ in 0..5 {
-        run_once(argv, home);
+/// Times every case `runs` times, taking the cases in turn (one run of each, then the next
+/// round), so a burst of load on the machine falls on all of them alike rather than on
+/// whichever case ran during it.
+fn measure(cases: &[(&str, Vec<&str>)], home: &Path, runs: usize) {
+    for (_, argv) in cases {
+        for _ in 0..5 {
+            run_once(argv, home);
+        }
     }
-    let mut times = Vec::with_capacity(runs);
-    let mut peak = 0;
+    let mut times = vec![Vec::with_capacity(runs); cases.len()];
+    let mut peaks = vec![0; cases.len()];
     for _ in 0..runs {
-        let (t, rss) = run_once(argv, home);
-        times.push(t);
-        peak = peak.max(rss);
+        for (i, (_, argv)) in cases.iter().enumerate() {
+            let (t, rss) = run_once(argv, home);
+            times[i].push(t);
+            peaks[i] = peaks[i].max(rss);
+        }
     }
-    times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!(
-        "{label:<44} median {:6.2} ms   p90 {:6.2} ms   peak {:5.1} MB",
-        ms(times[runs / 2]),
-        ms(times[runs * 9 / 10]),
-        peak as f64 / 1024.0
-    );
+    for (i, (label, _)) in cases.iter().enumerate() {
+        let t = &mut times[i];
+        t.sort();
+        println!(
+            "{label:<44} median {:6.2} ms   p90 {:6.2} ms   peak {:5.1} MB",
+            ms(t[runs / 2]),
+            ms(t[runs * 9 / 10]),
+            peaks[i] as f64 / 1024.0
+        );
+    }
+}
+
+/// `promptbook --library LIBRARY ARGS…`
+fn on<'a>(library: &'a str, args: &[&'a str]) -> Vec<&'a str> {
+    [&[BIN, "--library", library][..], args].concat()
 }
 
 fn write_bulk(dir: &Path, count: usize) {
@@ -102,48 +117,28 @@ fn main() {
         t.as_secs_f64()
     );
 
-    measure(
-        "baseline: /bin/true (process start)",
-        &["/bin/true"],
-        home,
-        runs,
-    );
-    measure("promptbook --version", &[BIN, "--version"], home, runs);
     let render = ["render", "blog-draft", "--var", "topic=remote onboarding"];
-    measure(
-        "render blog-draft (starter library)",
-        &[&[BIN, "--library", small][..], &render].concat(),
-        home,
-        runs,
-    );
-    measure(
-        "render blog-draft --no-history (starter)",
-        &[&[BIN, "--library", small][..], &render, &["--no-history"]].concat(),
-        home,
-        runs,
-    );
-    measure(
-        "render blog-draft (10,000 recipes)",
-        &[&[BIN, "--library", big][..], &render].concat(),
-        home,
-        runs,
-    );
-    measure(
-        "search onboarding (10,000 recipes)",
-        &[BIN, "--library", big, "search", "onboarding"],
-        home,
-        runs,
-    );
-    measure(
-        "search topic42 area3 (10,000 recipes)",
-        &[BIN, "--library", big, "search", "topic42", "area3"],
-        home,
-        runs,
-    );
-    measure(
-        "list --tag group7 (10,000 recipes)",
-        &[BIN, "--library", big, "list", "--tag", "group7"],
-        home,
-        runs,
-    );
+    let cases = [
+        ("baseline: /bin/true (process start)", vec!["/bin/true"]),
+        ("promptbook --version", vec![BIN, "--version"]),
+        ("render blog-draft (starter library)", on(small, &render)),
+        (
+            "render blog-draft --no-history (starter)",
+            [on(small, &render), vec!["--no-history"]].concat(),
+        ),
+        ("render blog-draft (10,000 recipes)", on(big, &render)),
+        (
+            "search onboarding (10,000 recipes)",
+            on(big, &["search", "onboarding"]),
+        ),
+        (
+            "search topic42 area3 (10,000 recipes)",
+            on(big, &["search", "topic42", "area3"]),
+        ),
+        (
+            "list --tag group7 (10,000 recipes)",
+            on(big, &["list", "--tag", "group7"]),
+        ),
+    ];
+    measure(&cases, home, runs);
 }

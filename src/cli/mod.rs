@@ -68,7 +68,7 @@ pub struct Globals {
 }
 
 /// The command line of `render` alone. Building clap's description of every command costs
-/// a tenth of a render, so a line that starts with `render` is parsed with this one first;
+/// a tenth of a render, so a line with the word `render` is parsed with this one first;
 /// whatever it does not accept (help, version, a mistake) goes to the full [`Cli`], so
 /// users see exactly the same messages.
 #[derive(Debug, Parser)]
@@ -86,11 +86,12 @@ enum RenderOnly {
     Render(render::Args),
 }
 
-/// Parses the command line: a `render` line through [`RenderLine`] when it can, else (and
+/// Parses the command line: a `render` line through [`RenderLine`] when it can (any line it
+/// accepts has `render` as its command, so the full line reads it alike), else (and
 /// for every error and help text) through the full [`Cli`]. `Err` is the exit code, after
 /// clap has printed its message.
 fn parse(args: &[std::ffi::OsString]) -> std::result::Result<Cli, i32> {
-    if args.get(1).is_some_and(|a| a == "render")
+    if args.iter().skip(1).any(|a| a == "render")
         && let Ok(line) = RenderLine::try_parse_from(args)
     {
         let RenderOnly::Render(render) = line.command;
@@ -245,6 +246,8 @@ mod tests {
             "promptbook render blog-draft --library l.sqlite3 -f anthropic -m opus --force -o out",
             "promptbook render -i --copy --clipboard osc52 blog-draft --no-history",
             "promptbook render --again",
+            "promptbook --library l.sqlite3 render blog-draft",
+            "promptbook --library=render render render",
         ] {
             let args: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
             let fast = super::RenderLine::try_parse_from(&args).expect(line);
@@ -265,6 +268,8 @@ mod tests {
             "promptbook render --help",
             "promptbook render --version",
             "promptbook render blog-draft --format pdf",
+            "promptbook show render",
+            "promptbook --library render list",
         ] {
             let args: Vec<std::ffi::OsString> = refused.split(' ').map(Into::into).collect();
             assert!(
