@@ -40,7 +40,7 @@ fn run_once(argv: &[&str], home: &Path) -> (Duration, i64) {
 
 /// Times every case `runs` times, taking the cases in turn (one run of each, then the next
 /// round), so a burst of load on the machine falls on all of them alike rather than on
-/// whichever case ran during it.
+/// whichever case ran during it; each round starts one case later than the last.
 fn measure(cases: &[(&str, Vec<&str>)], home: &Path, runs: usize) {
     for (_, argv) in cases {
         for _ in 0..5 {
@@ -49,9 +49,11 @@ fn measure(cases: &[(&str, Vec<&str>)], home: &Path, runs: usize) {
     }
     let mut times = vec![Vec::with_capacity(runs); cases.len()];
     let mut peaks = vec![0; cases.len()];
-    for _ in 0..runs {
-        for (i, (_, argv)) in cases.iter().enumerate() {
-            let (t, rss) = run_once(argv, home);
+    for round in 0..runs {
+        // Each round starts one case later, so no case always follows the same one.
+        for k in 0..cases.len() {
+            let i = (round + k) % cases.len();
+            let (t, rss) = run_once(&cases[i].1, home);
             times[i].push(t);
             peaks[i] = peaks[i].max(rss);
         }
