@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_promptbook");
 
-/// Runs `argv` once; returns its wall time and peak resident memory in KiB. `spawn` uses
-/// posix_spawn, so the child's peak is promptbook's own, not a copy of this process.
+/// Runs `argv` once; returns its wall time, peak resident memory in KiB and page faults.
+/// `spawn` uses posix_spawn, so the child's figures are promptbook's own, not a copy of this
+/// process's.
 #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives the peak memory
-fn run_once(argv: &[&str], home: &Path) -> (Duration, i64) {
+fn run_once(argv: &[&str], home: &Path) -> (Duration, i64, i64) {
     let start = Instant::now();
     let child = Command::new(argv[0])
         .args(&argv[1..])
@@ -35,7 +36,7 @@ fn run_once(argv: &[&str], home: &Path) -> (Duration, i64) {
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
         "{argv:?} failed"
     );
-    (elapsed, usage.ru_maxrss)
+    (elapsed, usage.ru_maxrss, usage.ru_minflt)
 }
 
 /// Times every case `runs` times, taking the cases in turn (one run of each, then the next
@@ -49,24 +50,28 @@ fn measure(cases: &[(&str, Vec<&str>)], home: &Path, runs: usize) {
     }
     let mut times = vec![Vec::with_capacity(runs); cases.len()];
     let mut peaks = vec![0; cases.len()];
+    let mut faults = vec![Vec::with_capacity(runs); cases.len()];
     for round in 0..runs {
         // Each round starts one case later, so no case always follows the same one.
         for k in 0..cases.len() {
             let i = (round + k) % cases.len();
-            let (t, rss) = run_once(&cases[i].1, home);
+            let (t, rss, minflt) = run_once(&cases[i].1, home);
             times[i].push(t);
             peaks[i] = peaks[i].max(rss);
+            faults[i].push(minflt);
         }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     for (i, (label, _)) in cases.iter().enumerate() {
         let t = &mut times[i];
         t.sort();
+        faults[i].sort();
         println!(
-            "{label:<44} median {:6.2} ms   p90 {:6.2} ms   peak {:5.1} MB",
+            "{label:<44} median {:6.2} ms   p90 {:6.2} ms   peak {:5.1} MB   {:4} page faults",
             ms(t[runs / 2]),
             ms(t[runs * 9 / 10]),
-            peaks[i] as f64 / 1024.0
+            peaks[i] as f64 / 1024.0,
+            faults[i][runs / 2]
         );
     }
 }
@@ -109,7 +114,7 @@ fn main() {
     run_once(&[BIN, "--library", small, "list"], home);
     let bulk = home.join("bulk");
     write_bulk(&bulk, 10_000);
-    let (t, _) = run_once(
+    let (t, _, _) = run_once(
         &[BIN, "--library", big, "add", bulk.to_str().unwrap()],
         home,
     );
