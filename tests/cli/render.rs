@@ -423,3 +423,47 @@ fn an_empty_value_does_not_satisfy_a_required_variable() {
         .fails(2)
         .stderr_has("has no variable name before `=`");
 }
+
+/// A library made before render forms (schema 3) is brought up to date on first use and
+/// renders exactly as before; a version whose form is missing or unreadable is rendered
+/// from its YAML.
+#[test]
+fn a_library_from_before_render_forms_renders_the_same() {
+    let env = Env::new();
+    let args = [
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=remote onboarding",
+        "--no-history",
+    ];
+    let before = env.cmd(&args).ok().stdout;
+    let query = |sql: &str| -> i64 {
+        let conn = rusqlite::Connection::open(env.lib()).unwrap();
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    };
+    let conn = rusqlite::Connection::open(env.lib()).unwrap();
+    conn.execute_batch(
+        "ALTER TABLE recipe_versions DROP COLUMN render_form; PRAGMA user_version = 3;",
+    )
+    .unwrap();
+    drop(conn);
+
+    assert_eq!(env.cmd(&args).ok().stdout, before);
+    assert_eq!(
+        query("SELECT count(*) FROM recipe_versions WHERE render_form IS NULL"),
+        0
+    );
+    assert_eq!(query("PRAGMA user_version"), 4);
+
+    for garbled in ["NULL", "'{\"layout\":999}'", "'not json'"] {
+        let conn = rusqlite::Connection::open(env.lib()).unwrap();
+        conn.execute(
+            &format!("UPDATE recipe_versions SET render_form = {garbled}"),
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        assert_eq!(env.cmd(&args).ok().stdout, before, "form {garbled}");
+    }
+}
