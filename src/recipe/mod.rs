@@ -388,6 +388,17 @@ fn validate_variables(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
                 .hint("only integer and number variables take min and max"),
             );
         }
+        for (bound, value) in [("min", var.min), ("max", var.max)] {
+            if let Some(v) = value.filter(|v| !v.is_finite()) {
+                out.push(
+                    Diagnostic::error(format!("`{name}` has {bound} {v}, not a number"), at).hint(
+                        format!(
+                            "give {bound} as a finite number, e.g. {bound}: 10, or leave it out"
+                        ),
+                    ),
+                );
+            }
+        }
         if let (Some(min), Some(max)) = (var.min, var.max)
             && min > max
         {

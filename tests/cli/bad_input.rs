@@ -201,3 +201,11 @@ fn unknown_format_is_a_usage_error() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("possible values"), "{}", run.stderr);
 }
+
+#[test]
+fn a_bound_that_is_not_a_finite_number_is_refused() {
+    rejected(
+        b"name: nums\ntitle: Numbers\nvariables:\n  n: { type: number, min: .inf }\nprompt: \"N is {{n}}\"\n",
+        &["bad.yaml:4:6: `n` has min inf, not a number", "finite number"],
+    );
+}
