@@ -1,30 +1,15 @@
 //! The command line: clap definitions and one module per command. The `///` comments on the
 //! argument types are the `--help` text.
 
-mod add;
 mod answers;
-mod completions;
+pub mod commands;
 mod deliver;
-mod diff;
-mod edit;
-mod export;
-mod fill;
-mod history;
+mod editing;
+mod flags;
+mod inputs;
 mod interrupt;
-mod lint;
-mod list;
-mod mcp;
-mod models;
-mod new;
 pub(crate) mod output;
-mod pack;
-mod render;
-mod revert;
-mod rm;
-mod search;
-mod show;
 mod sources;
-mod test;
 
 use std::path::PathBuf;
 
@@ -33,6 +18,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::store::Library;
+use commands::*;
 
 pub use output::Out;
 

@@ -1,8 +1,8 @@
 //! `promptbook models`: the model catalog.
 
-use super::Ctx;
-use super::output::table;
 use crate::catalog::{Catalog, Provider};
+use crate::cli::Ctx;
+use crate::cli::output::table;
 use crate::error::Result;
 use crate::render::targets::group;
 

@@ -1,7 +1,7 @@
 //! `promptbook list`: the recipes in the library.
 
-use super::Ctx;
-use super::output::table;
+use crate::cli::Ctx;
+use crate::cli::output::table;
 use crate::error::Result;
 
 /// List recipes: name, title, tags and preferred model.

@@ -1,6 +1,7 @@
 //! `promptbook diff`: what changed between two versions of a recipe.
 
-use super::Ctx;
+use crate::cli::Ctx;
+use crate::cli::flags::parse_version;
 use crate::error::Result;
 use crate::recipe::changes;
 
@@ -22,16 +23,6 @@ pub struct Args {
     /// The newer version (default: the current one).
     #[arg(value_parser = parse_version)]
     pub to: Option<u32>,
-}
-
-/// Reads `3` or `v3`.
-pub fn parse_version(s: &str) -> std::result::Result<u32, String> {
-    s.strip_prefix('v')
-        .unwrap_or(s)
-        .parse::<u32>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or_else(|| format!("{s:?} is not a version number; write it as 3 or v3"))
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
@@ -62,7 +53,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         return Ok(());
     }
     let text = if ctx.out.color {
-        super::output::colour_diff(&diff)
+        crate::cli::output::colour_diff(&diff)
     } else {
         diff
     };

@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::Ctx;
-use super::output::table;
+use crate::cli::Ctx;
+use crate::cli::output::table;
 use crate::error::Result;
 use crate::recipe::values::fmt_num;
 

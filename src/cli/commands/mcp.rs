@@ -1,6 +1,6 @@
 //! `promptbook mcp`: serve the library to MCP clients (Claude Desktop, Claude Code, VS Code).
 
-use super::Ctx;
+use crate::cli::Ctx;
 use crate::error::{Error, Result};
 use crate::mcp::{self, Options};
 use crate::store::Selection;

@@ -2,7 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Ctx;
+use crate::cli::Ctx;
+use crate::cli::sources::collect_files;
 use crate::error::{Error, Result};
 use crate::recipe::Recipe;
 use crate::store::AddOutcome;
@@ -80,47 +81,4 @@ pub fn read_recipe(file: &Path) -> Result<(Recipe, String)> {
     let recipe = Recipe::parse_bytes(&bytes, &origin)?;
     let text = String::from_utf8(bytes).expect("checked by parse_bytes");
     Ok((recipe, text))
-}
-
-/// The recipe files named: files as given, folders searched for .yaml/.yml (not pack.yaml).
-pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| {
-            Error::not_found(format!("{} does not exist", p.display())).hint("check the path")
-        })?;
-        if meta.is_dir() {
-            let before = files.len();
-            walk(p, &mut files)?;
-            if files.len() == before {
-                return Err(Error::not_found(format!(
-                    "{} has no .yaml recipe files",
-                    p.display()
-                )));
-            }
-        } else {
-            files.push(p.clone());
-        }
-    }
-    Ok(files)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::failed(format!("cannot read the folder {}: {e}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else if (name.ends_with(".yaml") || name.ends_with(".yml")) && name != "pack.yaml" {
-            files.push(path);
-        }
-    }
-    Ok(())
 }

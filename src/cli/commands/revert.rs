@@ -1,7 +1,7 @@
 //! `promptbook revert`: make an old version current again, as a new version.
 
-use super::Ctx;
-use super::diff::parse_version;
+use crate::cli::Ctx;
+use crate::cli::flags::parse_version;
 use crate::error::Result;
 use crate::store::SaveOutcome;
 

@@ -1,7 +1,7 @@
 //! `promptbook rm`: remove a recipe (after asking).
 
-use super::Ctx;
-use super::output::confirm;
+use crate::cli::Ctx;
+use crate::cli::output::confirm;
 use crate::error::{Error, Result};
 
 /// Remove a recipe and all its versions.

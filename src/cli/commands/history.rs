@@ -1,7 +1,7 @@
 //! `promptbook history`: every version of a recipe and what each changed.
 
-use super::Ctx;
-use super::output::table;
+use crate::cli::Ctx;
+use crate::cli::output::table;
 use crate::error::Result;
 use crate::recipe::changes;
 

@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::Ctx;
-use super::sources::gather;
 use crate::catalog::Catalog;
+use crate::cli::Ctx;
+use crate::cli::sources::gather;
 use crate::error::{Error, Result};
 use crate::recipe::lint::{LintReport, lint};
 use crate::recipe::{Diagnostic, Severity};

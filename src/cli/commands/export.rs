@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use super::Ctx;
-use super::deliver::{CopyArgs, Targets, deliver};
+use crate::cli::Ctx;
+use crate::cli::deliver::{CopyArgs, Targets, deliver};
 use crate::error::Result;
 
 /// Print a recipe's YAML file (adding it again round-trips exactly).

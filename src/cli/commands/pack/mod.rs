@@ -14,7 +14,7 @@ mod update;
 
 use clap::Subcommand;
 
-use super::Ctx;
+use crate::cli::Ctx;
 use crate::error::Result;
 
 /// Share recipes with a team: install, update and publish recipe packs.

@@ -2,9 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::Ctx;
-use super::sources::gather;
 use crate::catalog::Catalog;
+use crate::cli::Ctx;
+use crate::cli::sources::gather;
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::{Recipe, check};
 
@@ -40,7 +40,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             Err(e) => {
                 invalid += 1;
                 failed += 1;
-                super::report(&Error::from(e));
+                crate::cli::report(&Error::from(e));
                 let _ = writeln!(
                     out,
                     "{} {}: not a valid recipe (see the error above)",

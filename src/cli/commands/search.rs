@@ -1,6 +1,6 @@
 //! `promptbook search`: full-text search over the library.
 
-use super::Ctx;
+use crate::cli::Ctx;
 use crate::error::Result;
 
 /// Search recipes by name, title, description, tags and template text.

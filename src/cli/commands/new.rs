@@ -2,8 +2,8 @@
 
 use std::io::IsTerminal;
 
-use super::Ctx;
-use super::edit::{edit_session, note_kept_drafts};
+use crate::cli::Ctx;
+use crate::cli::editing::{edit_session, note_kept_drafts};
 use crate::edit::{Drafts, EditorCommand, Target};
 use crate::error::{Error, Result};
 use crate::recipe::{is_kebab, scaffold};

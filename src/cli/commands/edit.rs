@@ -1,0 +1,40 @@
+//! `promptbook edit`: change a recipe in your editor; each valid save is a new version.
+
+use std::io::IsTerminal;
+
+use crate::cli::Ctx;
+use crate::cli::editing::{edit_session, note_kept_drafts};
+use crate::edit::{Drafts, EditorCommand, Target};
+use crate::error::Result;
+
+/// Edit a recipe in your editor ($VISUAL, else $EDITOR, else vi).
+///
+/// When you save and close the editor, the text is checked. A valid change is stored as a
+/// new version (the old ones stay: see `history`); an unchanged file stores nothing. If it
+/// has errors they are shown with line and column, and on a terminal you may open the
+/// editor again on your text, or keep it as a file whose path is printed. Nothing you type
+/// is lost. Changing `name:` renames the recipe, unless another recipe has that name.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  promptbook edit blog-draft
+  EDITOR='code --wait' promptbook edit blog-draft
+  promptbook history blog-draft")]
+pub struct Args {
+    /// The recipe's name.
+    pub name: String,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let interactive = std::io::stdin().is_terminal();
+    let stored = ctx.library()?.get(&args.name)?;
+    let editor = EditorCommand::from_env(interactive)?;
+    let drafts = Drafts::default_location()?;
+    // A pack's recipe is named `pack/name`; its drafts are files named `pack.name-…`.
+    let label = stored.name.replace('/', ".");
+    note_kept_drafts(&drafts, &label);
+    let target = Target::Existing {
+        name: stored.name.clone(),
+        base: stored.version,
+    };
+    edit_session(ctx, &editor, &drafts, &target, &label, &stored.yaml)
+}

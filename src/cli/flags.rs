@@ -1,0 +1,49 @@
+//! Flags that several commands share, so each is declared once: how values are given, what
+//! to produce, and version numbers.
+
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::render::targets::Format;
+
+/// How values are given, shared by `render` and `fill`.
+#[derive(Debug, clap::Args)]
+pub struct ValueArgs {
+    /// A variable's value: NAME=VALUE, NAME=@FILE or NAME=- (standard input).
+    #[arg(long = "var", short = 'v', value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// A YAML or JSON file mapping variable names to values.
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_file: Option<PathBuf>,
+}
+
+/// What to produce and for which model, shared by `render` and `fill`.
+#[derive(Debug, clap::Args)]
+pub struct FormatArgs {
+    /// What to produce.
+    #[arg(long, short, default_value = "text", value_parser = clap::builder::PossibleValuesParser::new(Format::NAMES))]
+    pub format: String,
+    /// The model to use instead of the recipe's hint (a family like sonnet, or a model id).
+    #[arg(long, short)]
+    pub model: Option<String>,
+    /// Render even if the prompt does not fit the model's context window.
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl FormatArgs {
+    /// The chosen format (clap has already checked the name).
+    pub fn format(&self) -> Result<Format> {
+        self.format.parse()
+    }
+}
+
+/// Reads `3` or `v3`.
+pub fn parse_version(s: &str) -> std::result::Result<u32, String> {
+    s.strip_prefix('v')
+        .unwrap_or(s)
+        .parse::<u32>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("{s:?} is not a version number; write it as 3 or v3"))
+}
