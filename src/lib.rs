@@ -1,5 +1,5 @@
-//! promptbook: a prompt recipe library. The core (recipe, render, store, catalog) is the API
-//! every face uses; the command line (`cli`), interactive fill (`fill`) and the clipboard
+//! promptbook: a prompt recipe library. The core (recipe, render, session, store, catalog) is
+//! the API every face uses; the command line (`cli`), interactive fill (`fill`) and the clipboard
 //! (`clipboard`) are faces.
 
 pub mod catalog;
@@ -16,6 +16,7 @@ pub mod pack;
 pub mod paths;
 pub mod recipe;
 pub mod render;
+pub mod session;
 pub mod store;
 pub mod yaml;
 

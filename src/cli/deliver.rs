@@ -7,6 +7,7 @@ use super::Ctx;
 use super::output::write_file;
 use crate::clipboard::{self, Backend};
 use crate::error::{Error, Result};
+use crate::session::Rendered;
 
 /// Parses `--clipboard BACKEND` (for clap).
 pub fn parse_backend(s: &str) -> std::result::Result<Backend, String> {
@@ -84,6 +85,20 @@ pub fn deliver(ctx: &mut Ctx, text: &str, targets: &Targets, flag: Option<Backen
             ctx.out.print(text)?;
         }
     }
+    Ok(())
+}
+
+/// Delivers a rendered prompt, then — only once that worked — remembers its answers, so a
+/// command that fails (a folder given to `-o`, a failed copy) leaves the library as it was.
+pub fn deliver_rendered(
+    ctx: &mut Ctx,
+    rendered: &Rendered,
+    targets: &Targets,
+    flag: Option<Backend>,
+    remember: bool,
+) -> Result<()> {
+    deliver(ctx, rendered.text(), targets, flag)?;
+    super::answers::remember(ctx, rendered, remember);
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::error::Result;
 use crate::render::targets::Format;
+use crate::session::Target;
 
 /// How values are given, shared by `render` and `fill`.
 #[derive(Debug, clap::Args)]
@@ -35,6 +36,15 @@ impl FormatArgs {
     /// The chosen format (clap has already checked the name).
     pub fn format(&self) -> Result<Format> {
         self.format.parse()
+    }
+
+    /// The render target these flags ask for.
+    pub fn target(&self) -> Result<Target> {
+        Ok(Target {
+            format: self.format()?,
+            model: self.model.clone(),
+            force: self.force,
+        })
     }
 }
 

@@ -4,22 +4,96 @@ use std::io::Read;
 use std::path::Path;
 
 use indexmap::IndexMap;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::recipe::Recipe;
-use crate::render::{Input, Prompt, render, resolve};
+use crate::recipe::values::MAX_VALUE_BYTES;
+use crate::render::Input;
+use crate::session::Session;
 use crate::yaml;
 
-/// Resolves and renders, returning the values used too (to remember them for --again).
-pub fn resolve_and_render(
-    recipe: &Recipe,
-    given: &[(String, Input)],
-) -> Result<(Map<String, Value>, Prompt)> {
-    let values =
-        resolve(recipe, given).map_err(|e| e.to_error(recipe, &|n| format!("--var {n}=…")))?;
-    let prompt = render(recipe, &values)?;
-    Ok((values, prompt))
+/// Whether any `--var` reads standard input (`NAME=-`).
+pub fn uses_stdin(flags: &[String]) -> bool {
+    flags
+        .iter()
+        .any(|f| f.split_once('=').is_some_and(|(_, raw)| raw == "-"))
+}
+
+/// Whether standard input is a pipe or a file: text was piped in (`pbpaste | promptbook
+/// …`). A terminal, `/dev/null` or anything else is not read, so nothing ever waits.
+pub fn stdin_is_piped() -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::fs::FileType;
+        rustix::fs::fstat(std::io::stdin()).is_ok_and(|st| {
+            matches!(
+                FileType::from_raw_mode(st.st_mode),
+                FileType::Fifo | FileType::RegularFile
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        use std::io::IsTerminal;
+        !std::io::stdin().is_terminal()
+    }
+}
+
+/// The Unix filter habit: when text is piped in, no `--var NAME=-` was given, and exactly
+/// one required text variable is still missing, standard input is its value. When several
+/// are missing, the error (from the render) gains a hint on choosing one.
+pub fn fill_from_piped_stdin(
+    session: &Session,
+    flags: &[String],
+    inputs: &mut Vec<(String, Input)>,
+    stdin: &mut dyn Read,
+) -> Result<()> {
+    if uses_stdin(flags) || !stdin_is_piped() {
+        return Ok(());
+    }
+    if let Some(name) = session.sole_missing_text(inputs) {
+        let text = read_stdin(&name, stdin)?;
+        inputs.push((name, Input::Text(text)));
+    }
+    Ok(())
+}
+
+/// The hint for a render that still misses values while text was piped in but not read.
+pub fn piped_hint(
+    e: Error,
+    session: &Session,
+    flags: &[String],
+    inputs: &[(String, Input)],
+) -> Error {
+    let missing = session.missing(inputs);
+    if !missing.is_empty() && !uses_stdin(flags) && stdin_is_piped() {
+        e.hint(format!(
+            "piped text is read by itself only when one required `text` value is missing; to read it as a value, pass --var {}=-",
+            missing[0]
+        ))
+    } else {
+        e
+    }
+}
+
+/// Reads standard input as `name`'s value: UTF-8, at most the value limit (reading one byte
+/// past it, never more, so `/dev/zero` is refused at once).
+fn read_stdin(name: &str, stdin: &mut dyn Read) -> Result<String> {
+    let mut buf = Vec::new();
+    stdin
+        .take(MAX_VALUE_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::failed(format!("cannot read standard input: {e}")))?;
+    if buf.len() > MAX_VALUE_BYTES {
+        return Err(Error::usage(format!(
+            "standard input for `{name}` is over the limit of {MAX_VALUE_BYTES} bytes (1 MiB)"
+        ))
+        .hint("pass a shorter text, or check that the right thing is piped in"));
+    }
+    String::from_utf8(buf).map_err(|_| {
+        Error::usage(format!("standard input for `{name}` is not UTF-8 text"))
+            .hint("convert it to UTF-8 first")
+    })
 }
 
 /// Reads `--vars FILE` and every `--var`, in that order (so flags win over the file).
@@ -62,14 +136,7 @@ pub fn gather_inputs(
                 );
             }
             stdin_used = true;
-            let mut buf = Vec::new();
-            stdin
-                .read_to_end(&mut buf)
-                .map_err(|e| Error::failed(format!("cannot read standard input: {e}")))?;
-            String::from_utf8(buf).map_err(|_| {
-                Error::usage(format!("standard input for `{name}` is not UTF-8 text"))
-                    .hint("convert it to UTF-8 first")
-            })?
+            read_stdin(&name, stdin)?
         } else if let Some(literal) = raw.strip_prefix("@@") {
             format!("@{literal}")
         } else if let Some(path) = raw.strip_prefix('@') {
@@ -84,7 +151,7 @@ pub fn gather_inputs(
 
 /// Reads a UTF-8 text file given by the user, with errors that say which and why.
 pub fn read_text_file(path: &Path, what: &str) -> Result<String> {
-    let limit = crate::recipe::values::MAX_VALUE_BYTES as u64;
+    let limit = MAX_VALUE_BYTES as u64;
     let meta = std::fs::metadata(path).map_err(|e| {
         Error::new(
             ErrorKind::NotFound,

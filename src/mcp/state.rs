@@ -1,7 +1,7 @@
 //! What the server serves: the library behind a lock, the selection, and caches of parsed
 //! recipes and of the prompt list. Every method is synchronous and short; the handlers in
 //! `server.rs` call them. All storage goes through the core `Library`, all rendering through
-//! `render::resolve` and `render::render`.
+//! the core's render session (`session::Session`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -11,8 +11,8 @@ use rmcp::model::{self, GetPromptResult, JsonObject, ListPromptsResult};
 use super::convert;
 use crate::error::{Error, ErrorKind, Result, did_you_mean};
 use crate::recipe::Recipe;
-use crate::render::targets::{Format, produce};
-use crate::render::{Prompt, render, resolve};
+use crate::render::Prompt;
+use crate::session::{Session, Target};
 use crate::store::{Library, SearchHit, Selection};
 
 /// How a variable is named in MCP error hints (the command line says `--var NAME=…`).
@@ -115,8 +115,9 @@ impl Served {
         Ok(result)
     }
 
-    /// The served recipe `name`, or a not-found error that says what is served instead.
-    pub fn recipe(&self, name: &str) -> Result<Arc<Recipe>> {
+    /// A render session over the served recipe `name`, or a not-found error that says what
+    /// is served instead.
+    pub fn session(&self, name: &str) -> Result<Session> {
         let stored = lock(&self.lib).get(name);
         let stored = match stored {
             Ok(s) => s,
@@ -149,7 +150,7 @@ impl Served {
                 }
             )));
         }
-        Ok(recipe)
+        Ok(Session::from_parsed(stored.name, stored.version, recipe))
     }
 
     fn unknown(&self, name: &str) -> Error {
@@ -162,14 +163,12 @@ impl Served {
         e.hint("prompts/list lists the prompts; the search_recipes tool finds one by words")
     }
 
-    /// Resolves and renders through the core, exactly as `promptbook render` does: the same
-    /// defaults and checks, values as data.
-    fn render(&self, name: &str, arguments: Option<&JsonObject>) -> Result<(Arc<Recipe>, Prompt)> {
-        let recipe = self.recipe(name)?;
-        let values =
-            resolve(&recipe, &convert::inputs(arguments)).map_err(|e| e.to_error(&recipe, &how))?;
-        let prompt = render(&recipe, &values)?;
-        Ok((recipe, prompt))
+    /// Resolves and renders through the core session, exactly as `promptbook render` does:
+    /// the same defaults and checks, values as data.
+    fn render(&self, name: &str, arguments: Option<&JsonObject>) -> Result<(Session, Prompt)> {
+        let session = self.session(name)?;
+        let (_, prompt) = session.prompt(&convert::inputs(arguments), &how)?;
+        Ok((session, prompt))
     }
 
     /// `prompts/get`: the rendered recipe as MCP messages.
@@ -178,7 +177,8 @@ impl Served {
         name: &str,
         arguments: Option<&JsonObject>,
     ) -> Result<GetPromptResult> {
-        let (recipe, prompt) = self.render(name, arguments)?;
+        let (session, prompt) = self.render(name, arguments)?;
+        let recipe = session.recipe();
         let description = if recipe.description.trim().is_empty() {
             recipe.title.clone()
         } else {
@@ -189,13 +189,15 @@ impl Served {
 
     /// `render_recipe`: the same text `promptbook render NAME` prints.
     pub fn render_text(&self, name: &str, arguments: Option<&JsonObject>) -> Result<String> {
-        let (_, prompt) = self.render(name, arguments)?;
-        Ok(produce(&prompt, Format::Text, None, false)?.text)
+        let session = self.session(name)?;
+        let rendered = session.render(&convert::inputs(arguments), &Target::default(), &how)?;
+        Ok(rendered.output.text)
     }
 
     /// `completion/complete` for an argument of a served prompt.
     pub fn complete(&self, prompt: &str, argument: &str, typed: &str) -> Result<Vec<String>> {
-        let recipe = self.recipe(prompt)?;
+        let session = self.session(prompt)?;
+        let recipe = session.recipe();
         let Some(var) = recipe.variables.get(argument) else {
             let mut e = Error::usage(format!("`{prompt}` has no argument `{argument}`"));
             if let Some(close) = did_you_mean(argument, recipe.variables.keys().map(String::as_str))

@@ -43,7 +43,7 @@ fn library_flag_overrides_the_environment() {
 fn values_are_data_never_template() {
     let env = Env::new();
     env.write("r.yaml", recipe("echo", ""));
-    env.cmd(&["add", "r.yaml"]).ok();
+    env.cmd(&["add", "r.yaml"]).ok().stderr_has("added echo");
     let tricky = r#"{{#each x}}{{/each}} }} {{topic}} $HOME \n <b>&amp;"#;
     let run = env
         .cmd(&["render", "echo", "--var", &format!("topic={tricky}")])
@@ -58,9 +58,9 @@ fn missing_required_variables_are_all_named_with_the_flag() {
         "r.yaml",
         "name: two\ntitle: Two\nvariables:\n  a: { type: string, required: true, description: First thing }\n  b: { type: integer, required: true }\nprompt: '{{a}} {{b}}'\n",
     );
-    env.cmd(&["add", "r.yaml"]).ok();
+    env.cmd(&["add", "r.yaml"]).ok().stderr_has("added two");
     let run = env.cmd(&["render", "two"]).fails(2);
-    insta::assert_snapshot!("missing_required", run.stderr);
+    insta::assert_snapshot!("missing_required", run.stderr());
 }
 
 #[test]
@@ -340,7 +340,8 @@ fn curl_runs_in_a_shell_and_sends_exactly_the_body() {
             "curl",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(&script)
@@ -371,7 +372,7 @@ fn out_writes_the_file_and_says_so() {
         ])
         .ok();
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("Wrote"));
+    assert!(run.stderr().contains("Wrote"));
     assert!(
         std::fs::read_to_string(env.path("prompt.txt"))
             .unwrap()
@@ -386,7 +387,7 @@ fn a_prompt_too_large_for_the_window_fails_with_the_numbers_unless_forced() {
         "big.yaml",
         "name: big\ntitle: Big\nmodel: { prefer: haiku, max_tokens: 4000 }\nvariables:\n  doc: { type: text, required: true }\nprompt: '{{doc}}'\n",
     );
-    env.cmd(&["add", "big.yaml"]).ok();
+    env.cmd(&["add", "big.yaml"]).ok().stderr_has("added big");
     // ~ 250,000 tokens of distinct words: over the 200K window.
     let words: String = (0..250_000).map(|i| format!("w{i} ")).collect();
     env.write("doc.txt", &words[..1_000_000.min(words.len())]);
@@ -406,7 +407,7 @@ fn rendered_text_snapshot() {
         "r.yaml",
         "name: snap\ntitle: Snap\nvariables:\n  topic: { type: string, required: true }\nsystem: Be brief.\nprompt: |\n  Say something about <topic>{{topic}}</topic>.\nexamples:\n  - input: { topic: tea }\n    output: Tea is calm.\n",
     );
-    env.cmd(&["add", "r.yaml"]).ok();
+    env.cmd(&["add", "r.yaml"]).ok().stderr_has("added snap");
     let run = env.cmd(&["render", "snap", "--var", "topic=coffee"]).ok();
     insta::assert_snapshot!("render_text", run.stdout);
 }
@@ -437,7 +438,7 @@ fn a_library_from_before_render_forms_renders_the_same() {
         "topic=remote onboarding",
         "--no-history",
     ];
-    let before = env.cmd(&args).ok().stdout;
+    let before = env.cmd(&args).ok().stdout.clone();
     let query = |sql: &str| -> i64 {
         let conn = rusqlite::Connection::open(env.lib()).unwrap();
         conn.query_row(sql, [], |r| r.get(0)).unwrap()
@@ -466,4 +467,82 @@ fn a_library_from_before_render_forms_renders_the_same() {
         drop(conn);
         assert_eq!(env.cmd(&args).ok().stdout, before, "form {garbled}");
     }
+}
+
+/// A command that fails leaves the library as it was: answers are remembered only after the
+/// prompt was delivered.
+#[test]
+fn a_render_that_cannot_be_delivered_remembers_nothing() {
+    let env = Env::new();
+    env.cmd(&["list"]).ok();
+    std::fs::create_dir(env.path("a-folder")).unwrap();
+    env.write("a-file", "x");
+    let before = env.dump();
+    for out in ["a-folder", "a-file/under-a-file.txt"] {
+        env.cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=onboarding",
+            "-o",
+            out,
+        ])
+        .fails(1);
+        assert_eq!(env.dump(), before, "render -o {out}");
+        env.cmd(&["fill", "blog-draft", "--var", "topic=onboarding", "-o", out])
+            .fails(1);
+        assert_eq!(env.dump(), before, "fill -o {out}");
+    }
+    env.cmd(&["render", "--again"])
+        .fails(4)
+        .stderr_has("there are no earlier answers to reuse yet");
+    // Delivered, then remembered.
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=onboarding",
+        "-o",
+        "ok.txt",
+    ])
+    .ok()
+    .stderr_has("bytes to ok.txt");
+    assert!(
+        env.dump()
+            .contains("answers blog-draft v1 {\"topic\":\"onboarding\"")
+    );
+}
+
+/// The Unix filter habit: text piped in is the one required text value missing.
+#[test]
+fn piped_text_fills_the_one_missing_text_value() {
+    let env = Env::new();
+    let run = env
+        .cmd(&["render", "paper-summary"])
+        .stdin("We measured 40 onboarding sessions.")
+        .ok();
+    assert!(
+        run.stdout.contains("We measured 40 onboarding sessions."),
+        "{}",
+        run.stdout
+    );
+    // `fill` without a terminal does what `render` does.
+    env.cmd(&["fill", "paper-summary", "--no-history"])
+        .stdin("Piped to fill.")
+        .ok()
+        .stdout_has("Piped to fill.");
+    // Several values missing: nothing is guessed, and the error says how to choose.
+    env.cmd(&["render", "debug-function"])
+        .stdin("def f(): pass")
+        .fails(2)
+        .stderr_has("needs a value for the required variables `code`, `error`")
+        .stderr_has("pass --var code=-");
+    // A string value is not filled from standard input either.
+    env.cmd(&["render", "blog-draft"])
+        .stdin("remote onboarding")
+        .fails(2)
+        .stderr_has("pass --var topic=-");
+    // Nothing piped (standard input is /dev/null here): the plain error, no hint about pipes.
+    let run = env.cmd(&["render", "paper-summary"]).fails(2);
+    assert!(!run.stderr().contains("piped"), "{}", run.stderr());
 }

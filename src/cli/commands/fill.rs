@@ -4,19 +4,20 @@
 use std::path::PathBuf;
 
 use indexmap::IndexSet;
-use serde_json::{Map, Value};
+use serde_json::Map;
 
 use crate::cli::Ctx;
-use crate::cli::answers::{self, as_inputs};
-use crate::cli::deliver::{self, CopyArgs, Targets, deliver};
+use crate::cli::answers::{self, as_inputs, flag_naming};
+use crate::cli::deliver::{self, CopyArgs, Targets, deliver_rendered};
 use crate::cli::flags::{FormatArgs, ValueArgs};
-use crate::cli::inputs::{gather_inputs, resolve_and_render};
+use crate::cli::inputs::{fill_from_piped_stdin, gather_inputs, piped_hint};
 use crate::cli::interrupt;
 use crate::cli::output::write_file;
 use crate::error::{Error, Result};
 use crate::fill::{self, Action, Mode, Preview, Prompter, term::Terminal};
 use crate::recipe::Recipe;
-use crate::render::targets::{Estimate, Format, estimate, group, produce, usd};
+use crate::render::targets::{Estimate, Format, estimate, group, usd};
+use crate::session::{Rendered, Session};
 
 /// Fill a recipe by answering its questions, then copy, print or save the prompt.
 ///
@@ -61,7 +62,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let format = args.target.format()?;
+    let target = args.target.target()?;
     let interactive = Terminal::available();
     let mut term = Terminal::new();
     if interactive {
@@ -85,112 +86,85 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             .hint("promptbook fill NAME --var NAME=VALUE …; `promptbook list` shows the recipes"));
         }
     };
-    let stored = ctx.library()?.get(&name)?;
-    let recipe = stored.parse_for_render()?;
+    let session = Session::open(ctx.library()?, &name)?;
+    let recipe = session.recipe();
+    let mut stdin = std::io::stdin().lock();
     let given = gather_inputs(
         &args.values.vars,
         args.values.vars_file.as_deref(),
-        &mut std::io::stdin().lock(),
+        &mut stdin,
     )?;
     let given_names: IndexSet<String> = given.iter().map(|(n, _)| n.clone()).collect();
     let mut values = Map::new();
     if args.again {
-        values = answers::previous(ctx, &stored.name, &recipe, "fill")?;
+        values = answers::previous(ctx, &session, "fill")?;
         values.retain(|k, _| !given_names.contains(k));
     }
     let history = answers::history_on(ctx, args.no_history)?;
     let chosen = args.copy.copy || args.print || args.out.is_some();
     let targets = Targets::from_flags(args.copy.copy, args.print, args.out.clone());
-    let render = |values: &[(String, crate::render::Input)]| -> Result<_> {
-        let (resolved, prompt) = resolve_and_render(&recipe, values)?;
-        let rendered = produce(
-            &prompt,
-            format,
-            args.target.model.as_deref(),
-            args.target.force,
-        )?;
-        Ok((resolved, prompt, rendered))
-    };
 
     if !interactive {
         // Never ask: exactly what `render` does with the same values.
         let mut inputs = as_inputs(&values);
         inputs.extend(given);
-        let (resolved, _, rendered) = render(&inputs)?;
-        answers::remember(
-            ctx,
-            &stored.name,
-            &recipe,
-            stored.version,
-            &resolved,
-            history,
-        );
-        return deliver(ctx, &rendered.text, &targets, args.copy.clipboard);
+        fill_from_piped_stdin(&session, &args.values.vars, &mut inputs, &mut stdin)?;
+        let rendered = session
+            .render(&inputs, &target, &flag_naming)
+            .map_err(|e| piped_hint(e, &session, &args.values.vars, &inputs))?;
+        return deliver_rendered(ctx, &rendered, &targets, args.copy.clipboard, history);
     }
 
-    values.extend(answers::check_flags(&recipe, &given)?);
-    introduce(&mut term, &recipe)?;
-    let asked = fill::ask_all(&mut term, &recipe, &given_names, &values, Mode::All)?;
+    values.extend(session.check(&given, &flag_naming)?);
+    introduce(&mut term, recipe)?;
+    let asked = fill::ask_all(&mut term, recipe, &given_names, &values, Mode::All)?;
     values.extend(asked);
 
     if chosen {
-        let (resolved, _, rendered) = render(&as_inputs(&values))?;
-        answers::remember(
-            ctx,
-            &stored.name,
-            &recipe,
-            stored.version,
-            &resolved,
-            history,
-        );
-        return deliver(ctx, &rendered.text, &targets, args.copy.clipboard);
+        let rendered = session.render(&as_inputs(&values), &target, &flag_naming)?;
+        return deliver_rendered(ctx, &rendered, &targets, args.copy.clipboard, history);
     }
 
-    let suggested = format!("{}.{}", recipe.name(), extension(format));
+    let suggested = format!("{}.{}", recipe.name(), extension(target.format));
     let mut show = true;
     loop {
-        let mut last: Option<(Map<String, Value>, String)> = None;
+        let mut last: Option<Rendered> = None;
         let action = fill::review(
             &mut term,
-            &recipe,
+            recipe,
             &mut values,
             &mut |vals| {
-                let (resolved, prompt, rendered) = render(&as_inputs(vals))?;
-                let est = estimate(&prompt, format, args.target.model.as_deref())?;
-                last = Some((resolved, rendered.text.clone()));
-                Ok(Preview {
+                let rendered = session.render(&as_inputs(vals), &target, &flag_naming)?;
+                let est = estimate(&rendered.prompt, target.format, target.model.as_deref())?;
+                let preview = Preview {
                     title: recipe.name().to_string(),
-                    text: rendered.text,
+                    text: rendered.text().to_string(),
                     summary: summary(&est),
-                })
+                };
+                last = Some(rendered);
+                Ok(preview)
             },
             &suggested,
             show,
         )?;
         show = false;
-        let Some((resolved, text)) = last else {
+        let Some(rendered) = last else {
             return Ok(()); // quit before anything rendered
         };
-        if action == Action::Quit {
-            eprintln!("Nothing was copied, printed or saved.");
-            return Ok(());
-        }
-        answers::remember(
-            ctx,
-            &stored.name,
-            &recipe,
-            stored.version,
-            &resolved,
-            history,
-        );
         let done = match &action {
-            Action::Copy => deliver::copy(ctx, &text, args.copy.clipboard),
-            Action::Print => ctx.out.print(&text),
-            Action::Save(path) => write_file(path, &text),
-            Action::Quit => unreachable!("handled above"),
+            Action::Quit => {
+                eprintln!("Nothing was copied, printed or saved.");
+                return Ok(());
+            }
+            Action::Copy => deliver::copy(ctx, rendered.text(), args.copy.clipboard),
+            Action::Print => ctx.out.print(rendered.text()),
+            Action::Save(path) => write_file(path, rendered.text()),
         };
         match done {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                answers::remember(ctx, &rendered, history);
+                return Ok(());
+            }
             // Not lost: say what went wrong and offer the menu again (print, save, …).
             Err(e) => {
                 let mut msg = e.message.clone();

@@ -6,13 +6,13 @@ use indexmap::IndexSet;
 use serde_json::Map;
 
 use crate::cli::Ctx;
-use crate::cli::answers;
-use crate::cli::deliver::{CopyArgs, Targets, deliver};
+use crate::cli::answers::{self, flag_naming};
+use crate::cli::deliver::{CopyArgs, Targets, deliver_rendered};
 use crate::cli::flags::{FormatArgs, ValueArgs};
-use crate::cli::inputs::{gather_inputs, resolve_and_render};
+use crate::cli::inputs::{fill_from_piped_stdin, gather_inputs, piped_hint};
 use crate::error::Result;
 use crate::fill::{self, Mode, term::Terminal};
-use crate::render::targets::produce;
+use crate::session::Session;
 
 /// Render a recipe into a ready-to-send prompt.
 ///
@@ -21,6 +21,10 @@ use crate::render::targets::produce;
 /// literal text @text. Defaults fill what you leave out. With --interactive, whatever is
 /// still missing is asked for on the terminal; with --again, the last answers for the recipe
 /// are used for every value you do not give.
+///
+/// Text piped in (not a terminal) is read only when asked with NAME=-, or when exactly one
+/// required text value is missing: then it is that value, as in
+/// `pbpaste | promptbook render paper-summary`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook render blog-draft --var topic=\"remote onboarding\"
@@ -29,6 +33,7 @@ use crate::render::targets::produce;
   promptbook render blog-draft --again --var tone=formal
   promptbook render unit-tests --var code=@src/lib.rs --format anthropic -o body.json
   git diff | promptbook render code-review --var code=-
+  pbpaste | promptbook render paper-summary
   promptbook render blog-draft --vars answers.yaml --format curl | sh")]
 pub struct Args {
     /// The recipe's name (with --again: default the recipe answered last).
@@ -56,21 +61,21 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let format = args.target.format()?;
+    let target = args.target.target()?;
     let name = match &args.name {
         Some(n) => n.clone(),
         None => answers::last_recipe(ctx, "render")?,
     };
-    let stored = ctx.library()?.get(&name)?;
-    let recipe = stored.parse_for_render()?;
+    let session = Session::open(ctx.library()?, &name)?;
+    let mut stdin = std::io::stdin().lock();
     let given = gather_inputs(
         &args.values.vars,
         args.values.vars_file.as_deref(),
-        &mut std::io::stdin().lock(),
+        &mut stdin,
     )?;
     let ask = args.interactive && Terminal::available();
     let given_values = if ask {
-        answers::check_flags(&recipe, &given)?
+        session.check(&given, &flag_naming)?
     } else {
         Map::new()
     };
@@ -78,7 +83,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let mut inputs = Vec::new();
     let mut known = Map::new();
     if args.again {
-        let mut previous = answers::previous(ctx, &stored.name, &recipe, "render")?;
+        let mut previous = answers::previous(ctx, &session, "render")?;
         previous.retain(|k, _| !given_names.contains(k));
         inputs.extend(answers::as_inputs(&previous));
         known = previous;
@@ -88,18 +93,21 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         known.extend(given_values);
         crate::cli::interrupt::install();
         let mut term = Terminal::new();
-        let asked = fill::ask_all(&mut term, &recipe, &given_names, &known, Mode::Missing)?;
+        let asked = fill::ask_all(
+            &mut term,
+            session.recipe(),
+            &given_names,
+            &known,
+            Mode::Missing,
+        )?;
         inputs.extend(answers::as_inputs(&asked));
+    } else {
+        fill_from_piped_stdin(&session, &args.values.vars, &mut inputs, &mut stdin)?;
     }
-    let (values, prompt) = resolve_and_render(&recipe, &inputs)?;
-    let rendered = produce(
-        &prompt,
-        format,
-        args.target.model.as_deref(),
-        args.target.force,
-    )?;
+    let rendered = session
+        .render(&inputs, &target, &flag_naming)
+        .map_err(|e| piped_hint(e, &session, &args.values.vars, &inputs))?;
     let history = answers::history_on(ctx, args.no_history)?;
-    answers::remember(ctx, &stored.name, &recipe, stored.version, &values, history);
     let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
-    deliver(ctx, &rendered.text, &targets, args.copy.clipboard)
+    deliver_rendered(ctx, &rendered, &targets, args.copy.clipboard, history)
 }
