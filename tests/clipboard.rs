@@ -530,7 +530,10 @@ fn fill_menu_copy_reaches_the_x11_clipboard() {
     let x = Xvfb::start();
     let expected = printed(&["render", "greet", "--var", "who=Ada Lovelace"]);
     let mut cmd = promptbook(&["fill", "greet"]);
-    cmd.env("DISPLAY", &x.display).env("TERM", "xterm");
+    // The pseudo-terminal is its standard input, not `/dev/null`.
+    cmd.env("DISPLAY", &x.display)
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::inherit());
     let mut p = expectrl::Session::spawn(cmd).expect("spawn on a pty");
     p.set_expect_timeout(Some(T));
     p.expect("Who to greet (who, required): ").unwrap();

@@ -14,9 +14,11 @@ fn add_update_unchanged_and_round_trip() {
     env.cmd(&["add", "mine.yaml"])
         .ok()
         .stderr_has("updated mine (now version 2)");
-    let exported = env.cmd(&["export", "mine"]).ok().stdout;
+    let exported = env.cmd(&["export", "mine"]).ok().stdout.clone();
     assert_eq!(exported, std::fs::read_to_string(&file).unwrap());
-    env.cmd(&["export", "mine", "-o", "again.yaml"]).ok();
+    env.cmd(&["export", "mine", "-o", "again.yaml"])
+        .ok()
+        .stderr_has("Wrote 325 bytes to again.yaml");
     env.cmd(&["add", "again.yaml"])
         .ok()
         .stderr_has("unchanged mine");

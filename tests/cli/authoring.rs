@@ -8,7 +8,7 @@ use crate::support::*;
 fn with_mine() -> Env {
     let env = Env::new();
     env.write("mine.yaml", recipe("mine", ""));
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("added mine");
     env
 }
 
@@ -48,7 +48,8 @@ fn visual_wins_over_editor() {
     env.cmd(&["edit", "mine"])
         .env("VISUAL", &editor)
         .env("EDITOR", "/nonexistent/editor")
-        .ok();
+        .ok()
+        .stderr_has("Stored `mine` version 2.");
     assert_eq!(env.yaml("mine"), recipe("mine", " Visual."));
 }
 
@@ -63,7 +64,10 @@ fn the_editor_command_may_have_arguments_and_quoted_paths() {
         ),
     );
     let editor = format!("'{}' --wait \"two words\"", script.display());
-    env.cmd(&["edit", "mine"]).env("EDITOR", &editor).ok();
+    env.cmd(&["edit", "mine"])
+        .env("EDITOR", &editor)
+        .ok()
+        .stderr_has("Stored `mine` version 2.");
     assert_eq!(env.yaml("mine"), recipe("mine", " Args."));
 }
 
@@ -77,11 +81,11 @@ fn invalid_text_is_kept_with_its_path_when_there_is_no_terminal() {
         .env("EDITOR", env.editor(&[Some(&typed)]))
         .fails(3)
         .stderr_has(":12:47: the template uses `audiense`, which the recipe does not declare");
-    let kept = kept_path(&run.stderr);
+    let kept = kept_path(run.stderr());
     assert!(
-        run.stderr.contains(&format!("{}:12:47:", kept.display())),
+        run.stderr().contains(&format!("{}:12:47:", kept.display())),
         "{}",
-        run.stderr
+        run.stderr()
     );
     assert_eq!(
         std::fs::read_to_string(&kept).unwrap(),
@@ -122,7 +126,7 @@ fn an_editor_that_exits_non_zero_stores_nothing_and_keeps_what_was_typed() {
         .stderr_has("exited with status 3, so nothing was stored")
         .stderr_has("your text is kept in");
     assert_eq!(
-        std::fs::read_to_string(kept_path(&run.stderr)).unwrap(),
+        std::fs::read_to_string(kept_path(run.stderr())).unwrap(),
         typed
     );
     assert_eq!(env.dump(), before);
@@ -170,7 +174,9 @@ fn a_file_saved_empty_stores_nothing() {
 fn renaming_to_a_name_that_exists_is_refused_without_loss() {
     let env = with_mine();
     env.write("other.yaml", recipe("other", ""));
-    env.cmd(&["add", "other.yaml"]).ok();
+    env.cmd(&["add", "other.yaml"])
+        .ok()
+        .stderr_has("added other");
     let before = env.dump();
     let typed = recipe("other", " Mine, renamed.");
     let run = env
@@ -180,7 +186,7 @@ fn renaming_to_a_name_that_exists_is_refused_without_loss() {
         .stderr_has("the recipe `mine` was renamed to `other`, but another recipe in the library is already named `other`")
         .stderr_has("change `name:` back to `mine`");
     assert_eq!(
-        std::fs::read_to_string(kept_path(&run.stderr)).unwrap(),
+        std::fs::read_to_string(kept_path(run.stderr())).unwrap(),
         typed
     );
     assert_eq!(env.dump(), before);
@@ -257,7 +263,7 @@ fn a_version_stored_meanwhile_is_not_replaced() {
         .stderr_has("`mine` changed while you were editing it: it is now at version 2, and your text was made from version 1")
         .stderr_has("promptbook diff mine 1 2");
     assert_eq!(
-        std::fs::read_to_string(kept_path(&run.stderr)).unwrap(),
+        std::fs::read_to_string(kept_path(run.stderr())).unwrap(),
         recipe("mine", " Mine.")
     );
     assert_eq!(env.yaml("mine"), recipe("mine", " Theirs."));
@@ -297,7 +303,9 @@ fn new_starts_from_a_scaffold_that_is_a_valid_recipe() {
         yaml.contains("name: release-notes\ntitle: Release notes from a changelog\n"),
         "{yaml}"
     );
-    env.cmd(&["lint", "release-notes"]).ok();
+    env.cmd(&["lint", "release-notes"])
+        .ok()
+        .stderr_has("Checked 1 recipe: no errors, no warnings.");
     env.cmd(&["test", "release-notes"])
         .ok()
         .stdout_has("1 passed, 0 failed");
@@ -350,7 +358,7 @@ fn new_refuses_taken_and_invalid_names_before_opening_an_editor() {
         .fails(3)
         .stderr_has("a recipe named `mine` is already in the library");
     assert_eq!(
-        std::fs::read_to_string(kept_path(&run.stderr)).unwrap(),
+        std::fs::read_to_string(kept_path(run.stderr())).unwrap(),
         typed
     );
     assert_eq!(env.dump(), before);
@@ -362,7 +370,9 @@ fn with_history() -> Env {
     let env = with_mine();
     let v2 = recipe("mine", " Be short.").replace("prefer: haiku", "prefer: sonnet");
     env.write("mine.yaml", &v2);
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("updated mine (now version 2)");
     let v3 = v2
         .replace(
             "  tone: {",
@@ -370,7 +380,9 @@ fn with_history() -> Env {
         )
         .replace("Be short.", "Be short. For {{audience}}.");
     env.write("mine.yaml", &v3);
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("updated mine (now version 3)");
     env
 }
 
@@ -441,8 +453,12 @@ fn diff_of_an_unknown_recipe_or_version() {
         .stderr_has("`mine` has no version 9")
         .stderr_has("its versions are 1 to 3");
     let run = env.cmd(&["diff", "mine", "first"]).run();
-    assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("write it as 3 or v3"), "{}", run.stderr);
+    assert_eq!(run.code, 2, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("write it as 3 or v3"),
+        "{}",
+        run.stderr()
+    );
     let env = with_mine();
     env.cmd(&["diff", "mine"])
         .ok()
@@ -502,7 +518,7 @@ fn a_library_that_cannot_be_written_keeps_the_text() {
         .fails(5)
         .stderr_has("is read-only");
     assert_eq!(
-        std::fs::read_to_string(kept_path(&run.stderr)).unwrap(),
+        std::fs::read_to_string(kept_path(run.stderr())).unwrap(),
         typed
     );
     assert_eq!(env.dump(), before);

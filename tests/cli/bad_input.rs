@@ -14,7 +14,7 @@ fn rejected(content: &[u8], expect: &[&str]) -> Run {
     for e in expect {
         run = run.stderr_has(e);
     }
-    assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+    assert!(run.stderr().contains("hint:"), "{}", run.stderr());
     assert_eq!(env.dump(), before, "the library changed");
     run
 }
@@ -33,7 +33,7 @@ fn unknown_field_is_named() {
         recipe("x", "\ntemprature: 1").as_bytes(),
         &["bad.yaml:13:1: unknown field `temprature`"],
     );
-    insta::assert_snapshot!("unknown_field", r.stderr);
+    insta::assert_snapshot!("unknown_field", r.stderr());
 }
 
 #[test]
@@ -61,7 +61,7 @@ fn undeclared_variable_is_located() {
             "`audience`, which the recipe does not declare",
         ],
     );
-    insta::assert_snapshot!("undeclared_variable", r.stderr);
+    insta::assert_snapshot!("undeclared_variable", r.stderr());
 }
 
 #[test]
@@ -199,7 +199,7 @@ fn unknown_format_is_a_usage_error() {
     let env = Env::new();
     let run = env.cmd(&["render", "blog-draft", "--format", "yaml"]).run();
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("possible values"), "{}", run.stderr);
+    assert!(run.stderr().contains("possible values"), "{}", run.stderr());
 }
 
 #[test]

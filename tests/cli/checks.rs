@@ -18,9 +18,9 @@ fn the_starter_pack_lints_clean() {
         run.stdout
     );
     assert!(
-        run.stderr.contains("no errors, no warnings"),
+        run.stderr().contains("no errors, no warnings"),
         "{}",
-        run.stderr
+        run.stderr()
     );
 }
 
@@ -50,7 +50,9 @@ fn the_seeded_library_lints_and_tests_clean_too() {
     let env = Env::new();
     env.cmd(&["lint"]).ok().stderr_has("no errors, no warnings");
     env.cmd(&["test"]).ok();
-    env.cmd(&["lint", "blog-draft", "email-triage"]).ok();
+    env.cmd(&["lint", "blog-draft", "email-triage"])
+        .ok()
+        .stderr_has("Checked 2 recipes: no errors, no warnings.");
 }
 
 /// A recipe with one of each warning: an unused variable, no description, no examples, a
@@ -73,9 +75,9 @@ fn lint_reports_warnings_with_line_column_and_fix() {
     let run = env.cmd(&["lint", "warned.yaml"]).ok();
     insta::assert_snapshot!("lint_warnings", run.stdout);
     assert!(
-        run.stderr.contains("5 warnings in 1 recipe, no errors."),
+        run.stderr().contains("5 warnings in 1 recipe, no errors."),
         "{}",
-        run.stderr
+        run.stderr()
     );
 }
 
@@ -93,10 +95,10 @@ fn lint_errors_exit_1_and_name_every_problem() {
     let run = env.cmd(&["lint", "pack"]).fails(1);
     insta::assert_snapshot!("lint_errors", run.stdout);
     assert!(
-        run.stderr
+        run.stderr()
             .starts_with("error: lint found 5 errors and 1 warning in 3 recipes"),
         "{}",
-        run.stderr
+        run.stderr()
     );
 }
 
@@ -104,7 +106,10 @@ fn lint_errors_exit_1_and_name_every_problem() {
 fn lint_json_lists_files_and_findings() {
     let env = Env::new();
     env.write("warned.yaml", WARNINGS);
-    let run = env.cmd(&["lint", "warned.yaml", "--json"]).ok();
+    let run = env
+        .cmd(&["lint", "warned.yaml", "--json"])
+        .ok()
+        .stderr_has("5 warnings in 1 recipe, no errors.");
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["errors"], 0);
     assert_eq!(json["warnings"], 5);
@@ -172,9 +177,9 @@ fn test_prints_each_failure_with_its_diff_and_a_count() {
         run.stdout
     );
     assert!(
-        run.stderr.starts_with("error: 2 of 3 tests failed"),
+        run.stderr().starts_with("error: 2 of 3 tests failed"),
         "{}",
-        run.stderr
+        run.stderr()
     );
     // Fixed, the same files pass.
     env.write(
@@ -226,7 +231,7 @@ fn test_runs_recipes_in_the_library_by_name() {
         recipe("mine", "")
             + "tests:\n  - vars: { topic: bees }\n    expect: { contains: [\"about bees\"] }\n",
     );
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("added mine");
     env.cmd(&["test", "mine", "blog-draft"])
         .ok()
         .stdout_has("passed, 0 failed");

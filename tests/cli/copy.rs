@@ -13,7 +13,11 @@ fn args<'a>(head: &[&'a str], tail: &[&'a str]) -> Vec<&'a str> {
 #[test]
 fn a_failed_copy_still_prints_the_prompt_and_exits_1() {
     let env = Env::new();
-    let plain = env.cmd(&args(&["render", "blog-draft"], TOPIC)).ok().stdout;
+    let plain = env
+        .cmd(&args(&["render", "blog-draft"], TOPIC))
+        .ok()
+        .stdout
+        .clone();
     let run = env
         .cmd(&args(
             &["render", "blog-draft", "--copy", "--clipboard", "x11"],
@@ -30,7 +34,11 @@ fn a_failed_copy_still_prints_the_prompt_and_exits_1() {
 #[test]
 fn with_out_the_file_is_saved_even_when_the_copy_fails() {
     let env = Env::new();
-    let plain = env.cmd(&args(&["render", "blog-draft"], TOPIC)).ok().stdout;
+    let plain = env
+        .cmd(&args(&["render", "blog-draft"], TOPIC))
+        .ok()
+        .stdout
+        .clone();
     let run = env
         .cmd(&args(
             &[
@@ -56,7 +64,7 @@ fn with_out_the_file_is_saved_even_when_the_copy_fails() {
 #[test]
 fn export_copy_failure_prints_the_yaml() {
     let env = Env::new();
-    let yaml = env.cmd(&["export", "blog-draft"]).ok().stdout;
+    let yaml = env.cmd(&["export", "blog-draft"]).ok().stdout.clone();
     let run = env
         .cmd(&["export", "blog-draft", "--copy", "--clipboard", "xsel"])
         .fails(1)

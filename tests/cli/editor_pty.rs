@@ -37,7 +37,7 @@ fn finish(mut session: OsSession) -> (String, i32) {
 fn with_mine() -> Env {
     let env = Env::new();
     env.write("mine.yaml", recipe("mine", ""));
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("added mine");
     env
 }
 
@@ -87,7 +87,9 @@ fn an_invalid_save_can_be_kept_as_a_file() {
 fn a_rename_to_a_taken_name_can_be_fixed_in_the_editor() {
     let env = with_mine();
     env.write("other.yaml", recipe("other", ""));
-    env.cmd(&["add", "other.yaml"]).ok();
+    env.cmd(&["add", "other.yaml"])
+        .ok()
+        .stderr_has("added other");
     let clash = recipe("other", " Mine.");
     let fixed = recipe("mine", " Mine.");
     let editor = env.editor(&[Some(&clash), Some(&fixed)]);
@@ -121,7 +123,9 @@ fn new_on_a_terminal_reopens_until_valid() {
 fn diff_is_coloured_on_a_terminal_unless_no_color_is_set() {
     let env = with_mine();
     env.write("mine.yaml", recipe("mine", " Changed."));
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("updated mine (now version 2)");
     let (out, code) = finish(spawn(&env, &["diff", "mine"], "true", &[]));
     assert_eq!(code, 0);
     assert!(out.contains("\x1b[31m-  Say something"), "{out:?}");

@@ -27,7 +27,9 @@ prompt: |
 fn env_with_recipe() -> Env {
     let env = Env::new();
     env.write("ask-all.yaml", ASK_ALL);
-    env.cmd(&["add", "ask-all.yaml"]).ok();
+    env.cmd(&["add", "ask-all.yaml"])
+        .ok()
+        .stderr_has("added ask-all");
     env
 }
 
@@ -50,7 +52,7 @@ const FLAGS: &[&str] = &[
 fn rendered_with_flags(env: &Env) -> String {
     let mut args = vec!["render", "ask-all", "--no-history"];
     args.extend_from_slice(FLAGS);
-    env.cmd(&args).ok().stdout
+    env.cmd(&args).ok().stdout.clone()
 }
 
 /// Answers every question of `ask-all` as FLAGS says, including two bad numbers.
@@ -322,7 +324,7 @@ fn again_reuses_the_last_answers() {
     let env = env_with_recipe();
     let mut args = vec!["render", "ask-all"];
     args.extend_from_slice(FLAGS);
-    let first = env.cmd(&args).ok().stdout;
+    let first = env.cmd(&args).ok().stdout.clone();
     // render --again: the same prompt, with nothing given.
     assert_eq!(
         env.cmd(&["render", "ask-all", "--again"]).ok().stdout,
@@ -336,7 +338,8 @@ fn again_reuses_the_last_answers() {
             "render", "ask-all", "--again", "--var", "tone=dry", "--var", "words=x",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     assert!(changed.contains("Write 3 dry points about remote onboarding."));
     assert!(
         changed.contains("Use: x."),
@@ -423,7 +426,9 @@ fn removing_a_recipe_forgets_its_answers() {
     args.extend_from_slice(FLAGS);
     env.cmd(&args).ok();
     assert!(env.dump().contains("answers ask-all"));
-    env.cmd(&["rm", "ask-all", "--yes"]).ok();
+    env.cmd(&["rm", "ask-all", "--yes"])
+        .ok()
+        .stderr_has("Removed `ask-all` (1 version(s)).");
     assert!(!env.dump().contains("answers ask-all"), "{}", env.dump());
 }
 
@@ -433,10 +438,10 @@ fn not_on_a_terminal_fill_never_asks() {
     // Missing values: exactly the error `render` gives.
     let render = env.cmd(&["render", "ask-all"]).fails(2);
     let fill = env.cmd(&["fill", "ask-all"]).fails(2);
-    assert_eq!(fill.stderr, render.stderr);
-    assert!(fill.stderr.contains("--var topic=…"), "{}", fill.stderr);
+    assert_eq!(fill.stderr(), render.stderr());
+    assert!(fill.stderr().contains("--var topic=…"), "{}", fill.stderr());
     let interactive = env.cmd(&["render", "ask-all", "-i"]).fails(2);
-    assert_eq!(interactive.stderr, render.stderr);
+    assert_eq!(interactive.stderr(), render.stderr());
     // No name and nothing to pick with.
     env.cmd(&["fill"])
         .fails(2)

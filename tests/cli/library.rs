@@ -11,7 +11,7 @@ fn list_shows_the_starter_recipes_and_filters_by_tag() {
         assert!(run.stdout.contains(name), "{name} missing:\n{}", run.stdout);
     }
     env.write("r.yaml", recipe("tagged", ""));
-    env.cmd(&["add", "r.yaml"]).ok();
+    env.cmd(&["add", "r.yaml"]).ok().stderr_has("added tagged");
     let run = env.cmd(&["list", "--tag", "pbtest"]).ok();
     assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
     let json: serde_json::Value =
@@ -35,9 +35,9 @@ fn search_ranks_and_highlights() {
     assert_eq!(json[0]["name"], "email-triage");
     let run = env.cmd(&["search", "zzzqqq"]).ok();
     assert!(run.stdout.is_empty());
-    assert!(run.stderr.contains("No recipe matches"));
+    assert!(run.stderr().contains("No recipe matches"));
     // FTS syntax in the query is just words.
-    env.cmd(&["search", "\"unbalanced", "AND", "(", "*"]).ok();
+    env.cmd(&["search", "\"unbalanced", "AND", "(", "*"]).ok().stderr_has("No recipe matches `\"unbalanced AND ( *`. Try fewer or shorter words, or `promptbook list`.");
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn unknown_recipe_suggests_a_close_name() {
 fn rm_asks_refuses_without_a_terminal_and_removes_with_yes() {
     let env = Env::new();
     env.write("r.yaml", recipe("gone", ""));
-    env.cmd(&["add", "r.yaml"]).ok();
+    env.cmd(&["add", "r.yaml"]).ok().stderr_has("added gone");
     let before = env.dump();
     env.cmd(&["rm", "gone"]).fails(2).stderr_has("--yes");
     assert_eq!(env.dump(), before);
@@ -84,7 +84,7 @@ fn rm_asks_refuses_without_a_terminal_and_removes_with_yes() {
     env.cmd(&["show", "gone"]).fails(4);
     assert!(
         env.cmd(&["search", "Test", "recipe", "gone"])
-            .ok()
+            .ok().stderr_has("No recipe matches `Test recipe gone`. Try fewer or shorter words, or `promptbook list`.")
             .stdout
             .is_empty()
     );
@@ -195,7 +195,7 @@ fn several_processes_share_one_library() {
         }
     };
     spawn_all((0..4).map(|_| vec!["list".to_string()]).collect());
-    let starter = env.cmd(&["list", "--json"]).ok().stdout;
+    let starter = env.cmd(&["list", "--json"]).ok().stdout.clone();
     let starter: serde_json::Value = serde_json::from_str(&starter).unwrap();
     for i in 0..4 {
         env.write(&format!("r{i}.yaml"), recipe(&format!("parallel-{i}"), ""));

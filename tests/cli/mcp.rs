@@ -127,7 +127,7 @@ fn env_with_recipes() -> Env {
         "r/snap.yaml",
         "name: snap\ntitle: Snap\ndescription: Say something short.\ntags: [pbtest]\nvariables:\n  topic: { type: string, required: true }\n  formal: { type: boolean, default: false, description: Use a formal register }\nsystem: Be brief.\nprompt: |\n  Say something {{#if formal}}formal {{/if}}about <topic>{{topic}}</topic>.\nexamples:\n  - input: { topic: tea }\n    output: Tea is calm.\n",
     );
-    env.cmd(&["add", "r"]).ok();
+    env.cmd(&["add", "r"]).ok().stderr_has("added echo");
     env
 }
 
@@ -239,7 +239,7 @@ fn bad_arguments_are_invalid_params_with_the_command_line_text() {
         "two.yaml",
         "name: two\ntitle: Two\nvariables:\n  a: { type: string, required: true, description: First thing }\n  b: { type: integer, required: true }\nprompt: '{{a}} {{b}}'\n",
     );
-    env.cmd(&["add", "two.yaml"]).ok();
+    env.cmd(&["add", "two.yaml"]).ok().stderr_has("added two");
     let before = env.dump();
     block_on(async {
         let (session, _) = connect(&env, &[]).await;
@@ -247,7 +247,7 @@ fn bad_arguments_are_invalid_params_with_the_command_line_text() {
         assert_eq!(e.code, ErrorCode::INVALID_PARAMS);
         insta::assert_snapshot!("mcp_missing_required", e.message);
         // The command line says the same, naming its own way to pass a value.
-        let cli = env.cmd(&["render", "two"]).fails(2).stderr;
+        let cli = env.cmd(&["render", "two"]).fails(2).stderr().to_string();
         assert_eq!(
             format!(
                 "error: {}\n",
@@ -407,7 +407,9 @@ fn list_changed_when_another_process_adds_edits_or_removes_a_recipe() {
         );
 
         env.write("fresh.yaml", recipe("fresh", ""));
-        env.cmd(&["add", "fresh.yaml"]).ok();
+        env.cmd(&["add", "fresh.yaml"])
+            .ok()
+            .stderr_has("added fresh");
         next_change(&mut changed).await;
         let prompts = session.list_all_prompts().await.unwrap();
         assert_eq!(
@@ -416,7 +418,9 @@ fn list_changed_when_another_process_adds_edits_or_removes_a_recipe() {
         );
 
         env.write("fresh.yaml", recipe("fresh", " Briefly."));
-        env.cmd(&["add", "fresh.yaml"]).ok();
+        env.cmd(&["add", "fresh.yaml"])
+            .ok()
+            .stderr_has("updated fresh (now version 2)");
         next_change(&mut changed).await;
         let got = get(&session, "fresh", json!({ "topic": "x" }))
             .await
@@ -426,7 +430,9 @@ fn list_changed_when_another_process_adds_edits_or_removes_a_recipe() {
             "Say something warm about x. Briefly."
         );
 
-        env.cmd(&["rm", "fresh", "--yes"]).ok();
+        env.cmd(&["rm", "fresh", "--yes"])
+            .ok()
+            .stderr_has("Removed `fresh` (2 version(s)).");
         next_change(&mut changed).await;
         assert!(
             !session
@@ -490,7 +496,8 @@ fn search_and_render_tools_find_and_fill_recipes() {
                 "formal=true",
             ])
             .ok()
-            .stdout;
+            .stdout
+            .clone();
         assert_eq!(text(&rendered.content[0]), cli);
 
         // Mistakes come back as tool errors the model can read and fix.
@@ -588,7 +595,9 @@ fn every_protocol_version_the_sdk_knows_is_answered() {
             .await
             .expect("subscription");
         env.write("later.yaml", recipe("later", ""));
-        env.cmd(&["add", "later.yaml"]).ok();
+        env.cmd(&["add", "later.yaml"])
+            .ok()
+            .stderr_has("added later");
         let note = tokio::time::timeout(Duration::from_secs(30), sub.next())
             .await
             .expect("a notification within 30 s")
@@ -662,7 +671,7 @@ fn stdin_closing_ends_the_server_cleanly_and_stdout_is_protocol_only() {
     assert_eq!(answers[2]["error"]["code"], -32601);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
-    let served = env.cmd(&["list", "--json"]).ok().stdout;
+    let served = env.cmd(&["list", "--json"]).ok().stdout.clone();
     let served = serde_json::from_str::<Vec<Value>>(&served).unwrap().len();
     assert!(
         stderr.starts_with(&format!("promptbook mcp: serving {served} recipes from ")),
@@ -717,7 +726,8 @@ fn packs_choose_the_served_recipes_which_are_named_pack_slash_recipe() {
     env.write("team/echo.yaml", recipe("echo", " From the team."));
     env.write("team/only.yaml", recipe("only", ""));
     env.cmd(&["pack", "add", env.path("team").to_str().unwrap()])
-        .ok();
+        .ok()
+        .stderr_has("Installed team 1.0.0");
     block_on(async {
         // Everything: the user's own `echo` and the pack's `team/echo` side by side.
         let (session, _) = connect(&env, &[]).await;
@@ -773,7 +783,7 @@ fn packs_choose_the_served_recipes_which_are_named_pack_slash_recipe() {
 #[test]
 fn five_thousand_recipes_are_listed_whole_then_paginated_past_the_bound() {
     let env = Env::new();
-    let starters = env.cmd(&["list", "--json"]).ok().stdout;
+    let starters = env.cmd(&["list", "--json"]).ok().stdout.clone();
     let total = serde_json::from_str::<Vec<Value>>(&starters).unwrap().len() + 5000;
     for i in 0..5000 {
         env.write(
@@ -781,7 +791,7 @@ fn five_thousand_recipes_are_listed_whole_then_paginated_past_the_bound() {
             format!("name: r{i:04}\ntitle: Recipe {i}\nvariables:\n  topic: {{ required: true }}\nprompt: 'About {{{{topic}}}}'\n"),
         );
     }
-    env.cmd(&["add", "many"]).ok();
+    env.cmd(&["add", "many"]).ok().stderr_has("added r0000");
     block_on(async {
         let (session, _) = connect(&env, &[]).await;
         let page = session.list_prompts(None).await.unwrap();

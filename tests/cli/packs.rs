@@ -144,13 +144,13 @@ fn git_pack_add_update_with_changed_removed_added_and_a_local_edit_that_survives
         .stdout_has("team/alpha")
         .stdout_has("team/delta");
     // No terminal: no progress bar is drawn.
-    assert!(!run.stderr.contains("Checking recipes") && !run.stderr.contains('\r'));
+    assert!(!run.stderr().contains("Checking recipes") && !run.stderr().contains('\r'));
     // Full and bare names both work.
     env.cmd(&["render", "team/alpha", "--var", "topic=tea"])
         .ok()
         .stdout_has("about tea");
     env.cmd(&["render", "alpha", "--var", "topic=tea"]).ok();
-    let list = env.cmd(&["pack", "list"]).ok().stdout;
+    let list = env.cmd(&["pack", "list"]).ok().stdout.clone();
     assert!(
         list.contains("team") && list.contains("1.0.0") && list.contains(&first[..12]),
         "{list}"
@@ -232,7 +232,8 @@ fn git_pack_add_update_with_changed_removed_added_and_a_local_edit_that_survives
 
     // --theirs takes the pack's version; the user's stays in the history.
     env.cmd(&["pack", "update", "team", "--theirs", "--yes"])
-        .ok();
+        .ok()
+        .stderr_has("Updated team to 1.1.0.");
     assert_eq!(
         env.cmd(&["export", "beta"]).ok().stdout,
         recipe("beta", " The team's words.")
@@ -265,6 +266,7 @@ fn git_refs_pin_tags_and_commits() {
     // Moving the pin to a commit id.
     env.cmd(&["pack", "update", "pinned", "--ref", &v2, "--yes"])
         .ok()
+        .stderr_has("Updated pinned to 2.0.0.")
         .stdout_has("changed       pinned/aaa");
     env.cmd(&["pack", "show", "pinned"])
         .ok()
@@ -289,8 +291,12 @@ fn a_recipe_the_user_removed_is_not_brought_back() {
             ("b.yaml", recipe("gone", "")),
         ],
     );
-    env.cmd(&["pack", "add", &repo.url]).ok();
-    env.cmd(&["rm", "team/gone", "--yes"]).ok();
+    env.cmd(&["pack", "add", &repo.url])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
+    env.cmd(&["rm", "team/gone", "--yes"])
+        .ok()
+        .stderr_has("Removed `team/gone` (1 version(s)).");
     env.cmd(&["pack", "show", "team"])
         .ok()
         .stdout_has("removed by you");
@@ -298,10 +304,12 @@ fn a_recipe_the_user_removed_is_not_brought_back() {
     repo.commit(&env, "change gone");
     env.cmd(&["pack", "update", "--yes"])
         .ok()
+        .stderr_has("Updated team to 1.0.0.")
         .stdout_has("not restored  team/gone");
     env.cmd(&["show", "team/gone"]).fails(4);
     env.cmd(&["pack", "update", "--theirs", "--yes"])
         .ok()
+        .stderr_has("Updated team to 1.0.0.")
         .stdout_has("restored      team/gone");
     env.cmd(&["show", "team/gone"]).ok();
 }
@@ -310,7 +318,9 @@ fn a_recipe_the_user_removed_is_not_brought_back() {
 fn local_recipes_win_and_a_shared_name_needs_its_pack() {
     let env = Env::new();
     env.write("mine.yaml", recipe("shared", " Mine."));
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("added shared");
     let one = folder(
         &env,
         "one",
@@ -324,7 +334,9 @@ fn local_recipes_win_and_a_shared_name_needs_its_pack() {
     env.cmd(&["pack", "add", one.to_str().unwrap()])
         .ok()
         .stderr_has("`shared` is also your own recipe, which keeps the name; use `one/shared`");
-    env.cmd(&["pack", "add", two.to_str().unwrap()]).ok();
+    env.cmd(&["pack", "add", two.to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed two 1.0.0");
     env.cmd(&["render", "shared", "--var", "topic=t"])
         .ok()
         .stdout_has("Mine.");
@@ -332,12 +344,14 @@ fn local_recipes_win_and_a_shared_name_needs_its_pack() {
         .ok()
         .stdout_has("Two.");
     env.cmd(&["render", "only-one", "--var", "topic=t"]).ok();
-    let list = env.cmd(&["list"]).ok().stdout;
+    let list = env.cmd(&["list"]).ok().stdout.clone();
     for name in ["one/shared", "two/shared", "only-one"] {
         assert!(list.lines().any(|l| l.starts_with(name)), "{name}:\n{list}");
     }
     // Without the user's own, the bare name is ambiguous: an error listing the candidates.
-    env.cmd(&["rm", "shared", "--yes"]).ok();
+    env.cmd(&["rm", "shared", "--yes"])
+        .ok()
+        .stderr_has("Removed `shared` (1 version(s)).");
     env.cmd(&["render", "shared", "--var", "topic=t"])
         .fails(2)
         .stderr_has("`shared` is in more than one pack: `one/shared`, `two/shared`")
@@ -442,6 +456,7 @@ fn a_tampered_bundle_is_refused() {
     // The untouched bundle installs.
     env.cmd(&["pack", "add", "shipped.pbpack.yaml"])
         .ok()
+        .stderr_has("Installed shipped 1.0.0")
         .stdout_has("shipped/shipped-one");
 }
 
@@ -562,7 +577,9 @@ fn remove_keeps_what_the_user_changed() {
             ("b.yaml", recipe("edited", "")),
         ],
     );
-    env.cmd(&["pack", "add", dir.to_str().unwrap()]).ok();
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed tools 1.0.0");
     env.write("edited.yaml", recipe("edited", " Mine now."));
     env.cmd(&["add", "edited.yaml"])
         .ok()
@@ -576,6 +593,7 @@ fn remove_keeps_what_the_user_changed() {
         .stderr_has("--yes");
     env.cmd(&["pack", "remove", "tools", "--dry-run"])
         .ok()
+        .stderr_has("Dry run: nothing was changed.")
         .stdout_has("1 recipe to remove")
         .stdout_has("tools/edited");
     assert_eq!(env.dump(), before);
@@ -597,7 +615,7 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
     let env = Env::new();
     env.write("r/a.yaml", recipe("first", ""));
     env.write("r/b.yaml", recipe("second", ""));
-    env.cmd(&["add", "r"]).ok();
+    env.cmd(&["add", "r"]).ok().stderr_has("added first");
     env.cmd(&["pack", "export", "--tag", "pbtest", "--dir", "out"])
         .fails(2)
         .stderr_has("--name");
@@ -629,7 +647,8 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
         "-o",
         "s.pbpack.yaml",
     ])
-    .ok();
+    .ok()
+    .stderr_has("Wrote 1361 bytes to s.pbpack.yaml");
     let other = Env::new();
     std::fs::copy(env.path("s.pbpack.yaml"), other.path("s.pbpack.yaml")).unwrap();
     other
@@ -643,7 +662,9 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
         .stderr_has("--from SOURCE");
     // A newer bundle arrives by mail: update from it.
     env.write("r/a.yaml", recipe("first", " Newer."));
-    env.cmd(&["add", "r"]).ok();
+    env.cmd(&["add", "r"])
+        .ok()
+        .stderr_has("updated first (now version 2)");
     env.cmd(&[
         "pack",
         "export",
@@ -656,7 +677,8 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
         "-o",
         "s2.pbpack.yaml",
     ])
-    .ok();
+    .ok()
+    .stderr_has("Wrote 1368 bytes to s2.pbpack.yaml");
     std::fs::copy(env.path("s2.pbpack.yaml"), other.path("s2.pbpack.yaml")).unwrap();
     other
         .cmd(&[
@@ -668,6 +690,7 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
             "--yes",
         ])
         .ok()
+        .stderr_has("Updated shared-prompts to 2.1.0.")
         .stdout_has("shared-prompts 2.0.0 → 2.1.0")
         .stdout_has("changed       shared-prompts/first");
     other
@@ -676,12 +699,19 @@ fn export_to_a_folder_and_a_bundle_then_install_them_elsewhere() {
         .stdout_has("s2.pbpack.yaml (bundle)");
     // An installed pack exports with its own manifest and file layout, with the user's edits.
     let repo = Repo::new(&other, "team", &[("deep/x.yaml", recipe("xx", ""))]);
-    other.cmd(&["pack", "add", &repo.url]).ok();
+    other
+        .cmd(&["pack", "add", &repo.url])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
     other.write("xx.yaml", recipe("xx", " Edited."));
-    other.cmd(&["add", "xx.yaml"]).ok();
+    other
+        .cmd(&["add", "xx.yaml"])
+        .ok()
+        .stderr_has("updated team/xx (now version 2)");
     other
         .cmd(&["pack", "export", "--pack", "team", "--dir", "clone"])
-        .ok();
+        .ok()
+        .stderr_has("Wrote 1 recipe and pack.yaml to clone.");
     assert_eq!(
         std::fs::read_to_string(other.path("clone/deep/x.yaml")).unwrap(),
         recipe("xx", " Edited.")
@@ -707,6 +737,7 @@ fn init_scaffolds_a_valid_pack_and_never_overwrites() {
         .stdout_has("bundle: 1");
     env.cmd(&["pack", "add", env.path("Team Prompts").to_str().unwrap()])
         .ok()
+        .stderr_has("Installed team-prompts 0.1.0")
         .stdout_has("team-prompts/example");
     env.cmd(&["pack", "init", "x", "--name", "Not Kebab"])
         .fails(3)
@@ -776,7 +807,9 @@ fn a_library_from_before_packs_is_migrated_with_its_recipes() {
         "{}",
         env.dump()
     );
-    env.cmd(&["pack", "list"]).ok();
+    env.cmd(&["pack", "list"])
+        .ok()
+        .stderr_has("No packs are installed. Add one with `promptbook pack add SOURCE`.");
 }
 
 #[test]
@@ -877,9 +910,13 @@ fn on_a_terminal_update_and_remove_ask_first_and_show_progress() {
 fn authoring_commands_work_on_a_pack_recipe_behind_a_local_one() {
     let env = Env::new();
     env.write("mine.yaml", recipe("shared", " Mine."));
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("added shared");
     let dir = folder(&env, "p", "team", &[("s.yaml", recipe("shared", " Team."))]);
-    env.cmd(&["pack", "add", dir.to_str().unwrap()]).ok();
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
     // `edit team/shared` edits the pack's recipe, not the user's own `shared`.
     let editor = env.editor(&[Some(&recipe("shared", " Team, edited."))]);
     env.cmd(&["edit", "team/shared"])
@@ -929,9 +966,13 @@ fn authoring_commands_work_on_a_pack_recipe_behind_a_local_one() {
 fn remembered_answers_belong_to_the_recipe_named() {
     let env = Env::new();
     env.write("mine.yaml", recipe("shared", " Mine."));
-    env.cmd(&["add", "mine.yaml"]).ok();
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("added shared");
     let dir = folder(&env, "p", "team", &[("s.yaml", recipe("shared", " Team."))]);
-    env.cmd(&["pack", "add", dir.to_str().unwrap()]).ok();
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
     env.cmd(&["render", "team/shared", "--var", "topic=tea"])
         .ok();
     env.cmd(&["render", "shared", "--var", "topic=coffee"]).ok();

@@ -3,8 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use std::cell::Cell;
+use std::time::Duration;
+
 use tempfile::TempDir;
+
+#[path = "../support/command.rs"]
+mod command;
+pub use command::output;
 
 /// A user's machine: a temporary home with its own data and config folders and library.
 pub struct Env {
@@ -40,23 +46,16 @@ impl Env {
     /// `promptbook ARGS…` in this environment (no terminal, no colour).
     pub fn cmd(&self, args: &[&str]) -> Cmd {
         Cmd {
-            inner: Command::from_std(self.std_command(args)),
+            inner: self.std_command(args),
+            stdin: None,
         }
     }
 
     /// The same command as a plain `std::process::Command`, for tests that drive a
     /// long-running process themselves (the MCP server).
     pub fn std_command(&self, args: &[&str]) -> std::process::Command {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promptbook"));
-        c.current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("PROMPTBOOK_LIBRARY", self.lib())
-            .env("NO_COLOR", "1")
-            .args(args);
+        let mut c = command::promptbook_in(self.dir.path(), &self.lib());
+        c.args(args);
         c
     }
 
@@ -74,17 +73,10 @@ impl Env {
 
     /// Like [`Env::pty`], with extra environment variables.
     pub fn pty_with(&self, args: &[&str], vars: &[(&str, &str)]) -> Pty {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promptbook"));
-        c.current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("PROMPTBOOK_LIBRARY", self.lib())
-            .env("NO_COLOR", "1")
-            .env("TERM", "xterm-256color")
-            .args(args);
+        let mut c = self.std_command(args);
+        // The pseudo-terminal is its standard input, not `/dev/null`.
+        c.env("TERM", "xterm-256color")
+            .stdin(std::process::Stdio::inherit());
         for (k, v) in vars {
             c.env(k, v);
         }
@@ -223,15 +215,21 @@ pub fn dump_library(path: &Path) -> String {
     out
 }
 
-/// A command about to run.
+/// A command about to run. Run it with [`Cmd::ok`], [`Cmd::fails`] or [`Cmd::run`]; the
+/// result is checked when it is dropped, so a test cannot forget to look at it.
+#[must_use = "a command does nothing until it is run with .ok(), .fails(code) or .run()"]
 pub struct Cmd {
-    pub inner: Command,
+    pub inner: std::process::Command,
+    stdin: Option<Vec<u8>>,
 }
 
+/// How long any one command may take before the test fails (a test must never hang).
+const TIMEOUT: Duration = Duration::from_secs(120);
+
 impl Cmd {
-    /// Feeds standard input.
+    /// Feeds standard input through a pipe (without it, standard input is `/dev/null`).
     pub fn stdin(mut self, s: impl Into<Vec<u8>>) -> Cmd {
-        self.inner.write_stdin(s.into());
+        self.stdin = Some(s.into());
         self
     }
 
@@ -241,36 +239,68 @@ impl Cmd {
         self
     }
 
-    /// Runs it to the end.
+    /// Runs it to the end. The exit code is the test's to check; standard error too, when
+    /// it succeeded (see [`Run`]).
+    #[track_caller]
     pub fn run(mut self) -> Run {
-        let o = self.inner.output().expect("ran");
+        let o = output(&mut self.inner, self.stdin.as_deref(), TIMEOUT);
         Run {
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
             code: o.status.code().unwrap_or(-1),
+            stderr_seen: Cell::new(false),
+            at: std::panic::Location::caller(),
         }
     }
 
     /// Runs it and expects success.
+    #[track_caller]
     pub fn ok(self) -> Run {
         self.run().ok()
     }
 
     /// Runs it and expects exit code `code`.
+    #[track_caller]
     pub fn fails(self, code: i32) -> Run {
         self.run().fails(code)
     }
 }
 
 /// What a command printed and how it ended.
+///
+/// Like `just`'s test builder, standard error is always checked: when the command succeeded,
+/// it must be empty unless the test looked at it (`stderr_has`, `stderr_is`, reading
+/// `stderr` through [`Run::stderr`]) — checked when the `Run` is dropped.
 #[derive(Debug)]
 pub struct Run {
     pub stdout: String,
-    pub stderr: String,
+    stderr: String,
     pub code: i32,
+    stderr_seen: Cell<bool>,
+    /// Where the test ran the command, for the message when it is dropped unchecked.
+    at: &'static std::panic::Location<'static>,
+}
+
+impl Drop for Run {
+    fn drop(&mut self) {
+        if !std::thread::panicking() && self.code == 0 && !self.stderr_seen.get() {
+            assert!(
+                self.stderr.is_empty(),
+                "the command run at {} succeeded but wrote to standard error, which the test did not expect (assert it with .stderr_has or .stderr_is):\n{}",
+                self.at,
+                self.stderr
+            );
+        }
+    }
 }
 
 impl Run {
+    /// Standard error, which the test now takes responsibility for.
+    pub fn stderr(&self) -> &str {
+        self.stderr_seen.set(true);
+        &self.stderr
+    }
+
     /// Asserts exit code 0.
     pub fn ok(self) -> Run {
         assert_eq!(
@@ -283,6 +313,7 @@ impl Run {
 
     /// Asserts exit code `code`, an `error:` line, and no panic or backtrace.
     pub fn fails(self, code: i32) -> Run {
+        self.stderr_seen.set(true);
         assert_eq!(
             self.code, code,
             "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
@@ -304,10 +335,16 @@ impl Run {
     /// Asserts standard error contains `s`.
     pub fn stderr_has(self, s: &str) -> Run {
         assert!(
-            self.stderr.contains(s),
+            self.stderr().contains(s),
             "stderr lacks {s:?}:\n{}",
             self.stderr
         );
+        self
+    }
+
+    /// Asserts standard error is exactly `s`.
+    pub fn stderr_is(self, s: &str) -> Run {
+        assert_eq!(self.stderr(), s, "standard error");
         self
     }
 
@@ -334,16 +371,10 @@ impl Env {
     /// `promptbook ARGS…` as a plain `std::process::Command` with the same environment as
     /// [`Env::cmd`], for running under a pseudo-terminal.
     pub fn std_cmd(&self, args: &[&str]) -> std::process::Command {
-        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promptbook"));
-        c.current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("PROMPTBOOK_LIBRARY", self.lib())
+        let mut c = self.std_command(args);
+        c.env_remove("NO_COLOR")
             .env("TERM", "dumb")
-            .args(args);
+            .stdin(std::process::Stdio::inherit());
         c
     }
 
@@ -401,7 +432,7 @@ impl Env {
 
     /// The current YAML of a recipe, as `export` prints it.
     pub fn yaml(&self, name: &str) -> String {
-        self.cmd(&["export", name]).ok().stdout
+        self.cmd(&["export", name]).ok().stdout.clone()
     }
 }
 
