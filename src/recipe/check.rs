@@ -89,7 +89,8 @@ fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure>
         Ok(p) => p,
         Err(e) => return vec![Failure::new(format!("does not render: {}", e.message))],
     };
-    let text = prompt.all_text();
+    // The examples are the same in every case: the checks look at what the values render.
+    let text = prompt.text_without_examples();
     let expect = &case.expect;
     let mut failures = Vec::new();
     for wanted in &expect.contains {
@@ -122,7 +123,7 @@ fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure>
     if let Some(max) = expect.max_input_tokens
         && prompt.byte_len() as u64 > max
     {
-        let tokens = catalog::estimate_tokens(&text) as u64;
+        let tokens = catalog::estimate_tokens(&prompt.all_text()) as u64;
         if tokens > max {
             failures.push(Failure::new(format!(
                 "the prompt takes about {} input tokens, over max_input_tokens {}",
@@ -309,6 +310,35 @@ tests:
             "{:?}",
             f[3]
         );
+    }
+
+    #[test]
+    fn the_examples_neither_satisfy_nor_trip_the_text_checks() {
+        let src = r#"name: demo
+title: Demo
+variables:
+  topic: { type: string, required: true }
+  notes: { type: text }
+prompt: |
+  Write about <topic>{{topic}}</topic>.
+  {{#if notes}}<notes>{{notes}}</notes>{{/if}}
+examples:
+  - input: { topic: cats, notes: they nap }
+    output: Cats nap all day long, and this answer is long enough to count.
+tests:
+  - vars: { topic: dogs }
+    expect: { not_contains: ["<notes>"], matches: ["(?s)\\A[^<]*<topic>dogs"] }
+  - vars: { topic: dogs }
+    expect: { contains: ["<topic>cats</topic>"], max_input_tokens: 12 }
+"#;
+        let r = Recipe::parse(src, "demo.yaml").unwrap();
+        let results = run(&r, &Catalog::shipped());
+        assert!(results[0].passed(), "{:?}", results[0]);
+        let f = &results[1].failures;
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f[0].message.contains("does not contain"), "{f:?}");
+        // The size still counts the examples: they are sent.
+        assert!(f[1].message.contains("over max_input_tokens 12"), "{f:?}");
     }
 
     #[test]

@@ -200,7 +200,9 @@ pub struct TestCase {
     pub expect: Expect,
 }
 
-/// Expectations on a rendered prompt.
+/// Expectations on a rendered prompt. `contains`, `not_contains` and `matches` read the
+/// system prompt and the turns the case's values render, not the few-shot examples (the same
+/// in every case); `max_input_tokens` counts everything that is sent.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {

@@ -58,6 +58,23 @@ impl Prompt {
         }
         s
     }
+
+    /// The text a recipe test checks: the system prompt and every turn that is not a
+    /// few-shot example. The examples are the same whatever the test's values, so their text
+    /// would satisfy a `contains` the values never produced and trip a `not_contains` the
+    /// values rightly left out.
+    pub fn text_without_examples(&self) -> String {
+        let mut s = String::new();
+        if let Some(sys) = &self.system {
+            s.push_str(sys);
+            s.push('\n');
+        }
+        for t in self.messages.iter().filter(|t| t.example.is_none()) {
+            s.push_str(&t.content);
+            s.push('\n');
+        }
+        s
+    }
 }
 
 thread_local! {

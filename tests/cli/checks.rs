@@ -36,13 +36,33 @@ fn the_starter_pack_passes_its_tests() {
         "{}",
         run.stdout
     );
-    // At least two cases per recipe, as the pack promises.
-    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
-    let recipes = std::fs::read_dir(starter_pack()).unwrap().count();
-    assert!(
-        passed >= 2 * recipes,
-        "{passed} cases for {recipes} recipes"
-    );
+}
+
+/// Every starter recipe, as seeded, shows at least two examples and three tests: models copy
+/// examples more than they follow rules, and a branch without a test regresses unseen.
+#[test]
+fn every_starter_recipe_has_two_examples_and_three_tests() {
+    let env = Env::new();
+    let counts = regex::Regex::new(r"(?m)^Examples: (\d+)\s+Tests: (\d+)$").unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(starter_pack())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 24, "{names:?}");
+    for name in &names {
+        let shown = env.cmd(&["show", name]).ok().stdout;
+        let c = counts
+            .captures(&shown)
+            .unwrap_or_else(|| panic!("no counts for {name}:\n{shown}"));
+        let (examples, tests): (usize, usize) = (c[1].parse().unwrap(), c[2].parse().unwrap());
+        assert!(
+            examples >= 2 && tests >= 3,
+            "{name}: {examples} examples, {tests} tests"
+        );
+    }
 }
 
 #[test]

@@ -125,11 +125,15 @@ fn defaults_fill_what_was_not_given_and_lists_take_commas_and_repeats() {
         .ok();
     assert!(
         run.stdout
-            .contains("<audience>busy product managers</audience>\nTone: friendly"),
+            .contains("<audience>general readers new to the topic</audience>\nPrimary keyword:"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("a, b, c"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Secondary keywords: a, b, c\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -168,12 +172,14 @@ fn values_from_files_stdin_and_vars_file() {
         ])
         .ok();
     assert!(
-        run.stdout
-            .contains("Write a blog post of about 400 words.\n\n<topic>from a file</topic>"),
+        run.stdout.contains("<topic>from a file</topic>\n")
+            && run
+                .stdout
+                .contains("Write a blog post of about 400 words on the topic"),
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("x, y"));
+    assert!(run.stdout.contains("Secondary keywords: x, y\n"));
     let run = env
         .cmd(&["render", "blog-draft", "--var", "topic=@@handle"])
         .ok();

@@ -13,9 +13,11 @@ use crate::recipe::{Recipe, check};
 /// A case may expect the rendered prompt to contain strings (`contains`), not to contain
 /// them (`not_contains`), to match regexes (`matches`), and to stay under an estimated
 /// token count (`max_input_tokens`); every case also checks that the Anthropic request body
-/// is valid for the preferred model. Prints a line per failure with the difference, and a
-/// last line `N passed, N failed`; exits 1 on any failure (3 if a file is not a valid
-/// recipe, which counts as one failure). Works on files not yet added, so a team can run
+/// is valid for the preferred model. The text checks read the system prompt and what the
+/// case's values render, not the few-shot examples, which are the same in every case; the
+/// token count includes them. A regex can check order: `(?s)</code>.*Review`. Prints a
+/// line per failure with the difference, and a last line `N passed, N failed`; exits 1 on
+/// any failure (3 if a file is not a valid recipe, which counts as one failure). Works on files not yet added, so a team can run
 /// it in CI on a pack folder; with no arguments it runs every recipe in the library.
 /// Nothing is sent anywhere.
 #[derive(Debug, clap::Args)]
