@@ -53,7 +53,7 @@ fn every_starter_recipe_has_two_examples_and_three_tests() {
     names.sort();
     assert!(names.len() >= 24, "{names:?}");
     for name in &names {
-        let shown = env.cmd(&["show", name]).ok().stdout;
+        let shown = env.cmd(&["show", name]).ok().stdout.clone();
         let c = counts
             .captures(&shown)
             .unwrap_or_else(|| panic!("no counts for {name}:\n{shown}"));
