@@ -2,6 +2,10 @@
 //! peak memory, on a starter library and on one with 10,000 more recipes.
 //!
 //! Run: `cargo bench --bench binary` (release build). `BENCH_RUNS=N` sets the runs per case.
+//!
+//! When a static release build exists (README, "A static binary":
+//! `target/x86_64-unknown-linux-gnu/release/promptbook`, or the path in `STATIC_BIN`), its
+//! renders are timed too, in the same rounds as the ordinary build's.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -125,7 +129,12 @@ fn main() {
     );
 
     let render = ["render", "blog-draft", "--var", "topic=remote onboarding"];
-    let cases = [
+    let static_bin = std::env::var("STATIC_BIN").ok().or_else(|| {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/x86_64-unknown-linux-gnu/release/promptbook");
+        p.is_file().then(|| p.display().to_string())
+    });
+    let mut cases = vec![
         ("baseline: /bin/true (process start)", vec!["/bin/true"]),
         ("promptbook --version", vec![BIN, "--version"]),
         ("render blog-draft (starter library)", on(small, &render)),
@@ -147,5 +156,17 @@ fn main() {
             on(big, &["list", "--tag", "group7"]),
         ),
     ];
+    if let Some(bin) = &static_bin {
+        let on_static = |library: &'static str| -> Vec<&str> {
+            [&[bin.as_str(), "--library", library][..], &render[..]].concat()
+        };
+        let (small, big): (&'static str, &'static str) =
+            (small.to_string().leak(), big.to_string().leak());
+        cases.push((
+            "render blog-draft (starter), static build",
+            on_static(small),
+        ));
+        cases.push(("render blog-draft (10,000), static build", on_static(big)));
+    }
     measure(&cases, home, runs);
 }
