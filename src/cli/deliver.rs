@@ -7,6 +7,7 @@ use super::Ctx;
 use super::output::write_file;
 use crate::clipboard::{self, Backend};
 use crate::error::{Error, Result};
+use crate::render::targets::group;
 use crate::session::Rendered;
 
 /// Parses `--clipboard BACKEND` (for clap).
@@ -115,15 +116,58 @@ fn not_lost(e: Error, printed: bool, saved: Option<&Path>) -> Error {
     }
 }
 
-/// Copies `text` and reports it in one line on standard error (plus a caveat for OSC 52,
-/// which cannot be confirmed).
+/// Copies `text` and reports it in one line on standard error (plus a caveat when the copy
+/// cannot be confirmed, as with OSC 52).
 pub fn copy(ctx: &mut Ctx, text: &str, flag: Option<Backend>) -> Result<()> {
     let backend = backend(ctx, flag)?;
     let copied = clipboard::copy(text, backend).map_err(|e| Error::failed(e.to_string()))?;
     let tokens = crate::catalog::estimate_tokens(text);
-    eprintln!("{}", clipboard::copied_message(copied.chars, Some(tokens)));
-    if let Some(note) = copied.note() {
-        eprintln!("{note}");
+    eprintln!("{}", copied_message(copied.chars, Some(tokens)));
+    if !copied.confirmed() {
+        eprintln!(
+            "Sent to your terminal with OSC 52; if pasting gives nothing, your terminal does not allow clipboard writes (in tmux: `set -g set-clipboard on` and `set -g allow-passthrough on`)."
+        );
     }
     Ok(())
+}
+
+/// The one-line report after a copy, e.g. `Copied 2,314 characters (≈ 540 tokens) to the
+/// clipboard`; `None` leaves the estimate out.
+fn copied_message(chars: usize, approx_tokens: Option<usize>) -> String {
+    let counted = |n: usize, one: &str, many: &str| {
+        format!("{} {}", group(n as u64), if n == 1 { one } else { many })
+    };
+    let chars = counted(chars, "character", "characters");
+    match approx_tokens {
+        Some(t) => format!(
+            "Copied {chars} (≈ {}) to the clipboard",
+            counted(t, "token", "tokens")
+        ),
+        None => format!("Copied {chars} to the clipboard"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::copied_message;
+
+    #[test]
+    fn message_has_thousands_separators_and_tokens() {
+        assert_eq!(
+            copied_message(2314, Some(540)),
+            "Copied 2,314 characters (≈ 540 tokens) to the clipboard"
+        );
+        assert_eq!(
+            copied_message(1_234_567, Some(1000)),
+            "Copied 1,234,567 characters (≈ 1,000 tokens) to the clipboard"
+        );
+        assert_eq!(
+            copied_message(1, Some(1)),
+            "Copied 1 character (≈ 1 token) to the clipboard"
+        );
+        assert_eq!(
+            copied_message(0, None),
+            "Copied 0 characters to the clipboard"
+        );
+    }
 }

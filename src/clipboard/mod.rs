@@ -142,17 +142,10 @@ pub struct Copied {
 }
 
 impl Copied {
-    /// A caveat to print after the report, when the copy cannot be confirmed: OSC 52
-    /// is fire-and-forget, and some terminals ignore it.
-    pub fn note(&self) -> Option<&'static str> {
-        match self.backend {
-            Backend::Osc52 => Some(
-                "Sent to your terminal with OSC 52; if pasting gives nothing, your terminal \
-                 does not allow clipboard writes (in tmux: `set -g set-clipboard on` and \
-                 `set -g allow-passthrough on`).",
-            ),
-            _ => None,
-        }
+    /// Whether the copy is known to have reached the clipboard. OSC 52 is fire-and-forget:
+    /// the terminal may ignore it, and nothing tells.
+    pub fn confirmed(&self) -> bool {
+        self.backend != Backend::Osc52
     }
 }
 
@@ -517,63 +510,9 @@ pub fn run_holder_if_requested() {
     }
 }
 
-/// The one-line report after a copy, e.g. `Copied 2,314 characters (≈ 540 tokens) to
-/// the clipboard`; pure, so every face words it the same way. The caller computes the
-/// token estimate (or passes `None` to leave it out).
-pub fn copied_message(chars: usize, approx_tokens: Option<usize>) -> String {
-    let chars = counted(chars, "character", "characters");
-    match approx_tokens {
-        Some(t) => format!(
-            "Copied {chars} (≈ {}) to the clipboard",
-            counted(t, "token", "tokens")
-        ),
-        None => format!("Copied {chars} to the clipboard"),
-    }
-}
-
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{} {}", thousands(n), if n == 1 { one } else { many })
-}
-
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn message_has_thousands_separators_and_tokens() {
-        assert_eq!(
-            copied_message(2314, Some(540)),
-            "Copied 2,314 characters (≈ 540 tokens) to the clipboard"
-        );
-        assert_eq!(
-            copied_message(1_234_567, Some(1000)),
-            "Copied 1,234,567 characters (≈ 1,000 tokens) to the clipboard"
-        );
-        assert_eq!(
-            copied_message(999, None),
-            "Copied 999 characters to the clipboard"
-        );
-        assert_eq!(
-            copied_message(1, Some(1)),
-            "Copied 1 character (≈ 1 token) to the clipboard"
-        );
-        assert_eq!(
-            copied_message(0, None),
-            "Copied 0 characters to the clipboard"
-        );
-    }
 
     #[test]
     fn backend_names_round_trip_and_ignore_case() {
