@@ -17,6 +17,7 @@ pub mod paths;
 pub mod recipe;
 pub mod render;
 pub mod session;
+pub mod sniff;
 pub mod store;
 pub mod yaml;
 

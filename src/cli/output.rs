@@ -59,11 +59,47 @@ impl Default for Out {
 
 /// Writes `text` to `path` (replacing it), and says so on standard error.
 pub fn write_file(path: &Path, text: &str) -> Result<()> {
-    std::fs::write(path, text).map_err(|e| {
+    write_bytes(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` whole or not at all: into a new file beside it, renamed over
+/// `path` once everything is written, so a failure (a full disk, a folder in the way)
+/// leaves no half-written file and the old one as it was. Says so on standard error.
+pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
+    let cannot = |e: std::io::Error| {
         Error::failed(format!("cannot write {}: {e}", path.display()))
             .hint("check that the folder exists and you may write to it")
-    })?;
-    eprintln!("Wrote {} bytes to {}", text.len(), path.display());
+    };
+    if path.is_dir() {
+        return Err(Error::usage(format!("{} is a folder", path.display()))
+            .hint("give a file name, e.g. add the file's name after the folder"));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| cannot(std::io::Error::other("no file name")))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let tmp = dir.join(format!(
+        ".{}.promptbook-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cannot(e));
+    }
+    eprintln!("Wrote {} bytes to {}", bytes.len(), path.display());
     Ok(())
 }
 

@@ -166,26 +166,79 @@ fn scalar(out: &mut String, text: &str, indent: usize) {
 }
 
 /// Reads a bundle file into a [`RawPack`] whose files carry the hashes the bundle promises.
-/// Paths are checked; sizes and counts are bounded before and after parsing.
+/// A gzip-compressed bundle (`.pbpack.yaml.gz`) is decompressed on the way, to at most the
+/// bundle limit. Paths are checked; sizes and counts are bounded before and after parsing,
+/// and no more than the limit plus one byte is ever read.
 pub fn read(path: &Path) -> Result<RawPack> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Error::not_found(format!("cannot read {}: {e}", path.display())).hint("check the path")
-    })?;
-    if meta.len() > limits::MAX_PACK_BYTES {
-        return Err(Error::new(
+    use std::io::Read as _;
+    let origin = path.display().to_string();
+    let too_large = |what: String| {
+        Error::new(
             ErrorKind::TooLarge,
             format!(
-                "{} is {} bytes, over the limit of {} bytes for a bundle",
-                path.display(),
-                meta.len(),
+                "{what}, over the limit of {} bytes for a bundle",
                 limits::MAX_PACK_BYTES
             ),
         )
-        .hint("README.md lists the limits on packs; nothing was changed"));
+        .hint("README.md lists the limits on packs; nothing was changed")
+    };
+    let file = std::fs::File::open(path).map_err(|e| {
+        Error::not_found(format!("cannot read {origin}: {e}")).hint("check the path")
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::failed(format!("cannot read {origin}: {e}")))?;
+    if !meta.is_file() {
+        return Err(Error::usage(format!("{origin} is not a regular file"))
+            .hint("give a bundle file made by `promptbook pack build` or `pack export -o`"));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::failed(format!("cannot read {}: {e}", path.display())))?;
-    parse(&bytes, &path.display().to_string())
+    if meta.len() > limits::MAX_PACK_BYTES {
+        return Err(too_large(format!("{origin} is {} bytes", meta.len())));
+    }
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_PACK_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::failed(format!("cannot read {origin}: {e}")))?;
+    if bytes.len() as u64 > limits::MAX_PACK_BYTES {
+        return Err(too_large(format!(
+            "{origin} is over {} bytes",
+            limits::MAX_PACK_BYTES
+        )));
+    }
+    if crate::sniff::Packed::detect(&bytes) == Some(crate::sniff::Packed::Gzip) {
+        let mut text = Vec::new();
+        flate2::read::MultiGzDecoder::new(&bytes[..])
+            .take(limits::MAX_PACK_BYTES + 1)
+            .read_to_end(&mut text)
+            .map_err(|e| {
+                Error::invalid(format!("{origin}: the gzip data is damaged: {e}"))
+                    .hint("ask for a fresh copy of the bundle; nothing was changed")
+            })?;
+        if text.len() as u64 > limits::MAX_PACK_BYTES {
+            return Err(too_large(format!(
+                "{origin} decompresses to more than {} bytes",
+                limits::MAX_PACK_BYTES
+            )));
+        }
+        return parse(&text, &origin);
+    }
+    parse(&bytes, &origin)
+}
+
+/// `text` gzip-compressed, for a bundle written to a `.gz` file.
+pub fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(text.as_bytes())
+        .expect("writing to memory cannot fail");
+    encoder.finish().expect("writing to memory cannot fail")
+}
+
+/// Whether a bundle written to `path` is compressed: its name ends in `.gz`.
+pub fn is_gzip_name(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
 }
 
 /// Parses bundle text; `origin` names the bundle in messages.
@@ -195,8 +248,16 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<RawPack> {
             "a bundle is made by `promptbook pack build` or `pack export -o`; ask for a fresh one",
         )
     };
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| not_a_bundle("the bundle is not valid UTF-8 text".into()))?;
+    if let Some(packed) = crate::sniff::Packed::detect(bytes) {
+        return Err(Error::invalid(format!(
+            "{origin}: the file is {}, not a bundle (bundles are text)",
+            packed.what()
+        ))
+        .hint(packed.how(origin)));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        not_a_bundle("the file is not text (not valid UTF-8), so not a bundle".into())
+    })?;
     let file: BundleFile = yaml::from_str(text).map_err(|e| {
         let at = e
             .position
@@ -245,6 +306,7 @@ pub fn parse(bytes: &[u8], origin: &str) -> Result<RawPack> {
         manifest: RawManifest::Parsed(file.pack),
         files,
         display_prefix: format!("{origin}: "),
+        skipped: Vec::new(),
     })
 }
 

@@ -8,9 +8,22 @@ use crate::error::{Error, ErrorKind, Result};
 
 use super::{RawFile, RawManifest, RawPack, limits};
 
-/// Whether `name` is a recipe file name: `.yaml` or `.yml`, and not the manifest.
+/// Whether `name` is a recipe file name: `.yaml` or `.yml`, and not the manifest or a bundle.
 pub fn is_recipe_file(name: &str) -> bool {
-    (name.ends_with(".yaml") || name.ends_with(".yml")) && name != "pack.yaml"
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && name != "pack.yaml"
+        && !is_bundle_file(name)
+}
+
+/// Whether `name` is a bundle's file name (`NAME-VERSION.pbpack.yaml`, as `pack build`
+/// names them): never a recipe of the pack it sits in, whatever its size.
+pub fn is_bundle_file(name: &str) -> bool {
+    name.ends_with(".pbpack.yaml") || name.ends_with(".pbpack.yml")
+}
+
+/// The note for a bundle passed over in a pack folder.
+pub fn bundle_note(display: &str) -> String {
+    format!("{display}: skipped: {}", super::BUNDLE_SKIPPED)
 }
 
 /// Checks a path inside a pack: relative, `/`-separated, no `.`/`..`, no hidden or empty
@@ -90,7 +103,8 @@ pub fn read_folder(dir: &Path) -> Result<RawPack> {
     }
     let manifest = read(&manifest_path)?;
     let mut found = Vec::new();
-    walk(dir, "", 0, &mut found)?;
+    let mut skipped = Vec::new();
+    walk(dir, "", 0, &mut found, &mut skipped)?;
     found.sort();
     if found.len() > limits::MAX_RECIPES {
         return Err(too_large(&format!(
@@ -126,14 +140,25 @@ pub fn read_folder(dir: &Path) -> Result<RawPack> {
             expected_hash: None,
         });
     }
+    skipped.sort();
     Ok(RawPack {
         manifest: RawManifest::Text(manifest),
         files,
+        skipped: skipped
+            .iter()
+            .map(|rel| bundle_note(&format!("{display_prefix}{rel}")))
+            .collect(),
         display_prefix,
     })
 }
 
-fn walk(dir: &Path, rel: &str, depth: usize, out: &mut Vec<(String, u64)>) -> Result<()> {
+fn walk(
+    dir: &Path,
+    rel: &str,
+    depth: usize,
+    out: &mut Vec<(String, u64)>,
+    bundles: &mut Vec<String>,
+) -> Result<()> {
     if depth > limits::MAX_DEPTH {
         return Err(too_large(&format!(
             "{} is more than {} folders deep",
@@ -168,7 +193,9 @@ fn walk(dir: &Path, rel: &str, depth: usize, out: &mut Vec<(String, u64)>) -> Re
             continue;
         }
         if file_type.is_dir() {
-            walk(&entry.path(), &child_rel, depth + 1, out)?;
+            walk(&entry.path(), &child_rel, depth + 1, out, bundles)?;
+        } else if file_type.is_file() && is_bundle_file(name) {
+            bundles.push(child_rel);
         } else if file_type.is_file() && is_recipe_file(name) {
             checked_rel_path(&child_rel, &dir.display().to_string())?;
             let len = entry.metadata().map(|m| m.len()).unwrap_or(0);

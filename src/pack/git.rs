@@ -18,7 +18,7 @@ use wait_timeout::ChildExt;
 
 use crate::error::{Error, ErrorKind, Result};
 
-use super::files::{check_rel_path, is_recipe_file};
+use super::files::{bundle_note, check_rel_path, is_bundle_file, is_recipe_file};
 use super::{RawFile, RawManifest, RawPack, limits};
 
 /// The environment variable that sets git's time limit, in seconds.
@@ -65,15 +65,33 @@ impl GitOptions {
     }
 }
 
-/// What a fetch found: the commit the ref resolved to and the pack's files at it.
+/// What a fetch found: the commit the ref resolved to, the pack's files at it, and the
+/// folder the pack is in (`None`: the top of the repository).
 pub struct Fetched {
     pub commit: String,
     pub pack: RawPack,
+    pub folder: Option<String>,
 }
 
-/// Fetches `url` at `reference` (the default branch when `None`) and reads the pack in it.
-/// `url` and `reference` must have been checked by [`super::source::Source::parse`].
-pub fn fetch(url: &str, reference: Option<&str>, opts: GitOptions) -> Result<Fetched> {
+/// One file of a commit's tree, as `git ls-tree --long` lists it.
+struct TreeEntry {
+    mode: String,
+    kind: String,
+    oid: String,
+    size: u64,
+    path: String,
+}
+
+/// Fetches `url` at `reference` (the default branch when `None`) and reads the pack in it:
+/// the one in `folder`, else the one at the top, else the only one in the repository.
+/// `url`, `reference` and `folder` must have been checked by
+/// [`super::source::Source::parse`].
+pub fn fetch(
+    url: &str,
+    reference: Option<&str>,
+    folder: Option<&str>,
+    opts: GitOptions,
+) -> Result<Fetched> {
     let deadline = Instant::now() + opts.timeout;
     let tmp = tempfile::Builder::new()
         .prefix("promptbook-pack-")
@@ -84,6 +102,7 @@ pub fn fetch(url: &str, reference: Option<&str>, opts: GitOptions) -> Result<Fet
         deadline,
         opts,
         url,
+        wanted: reference.unwrap_or(""),
     };
     git.run(&["init", "--quiet", "--bare", "."], None)?;
     let wanted = reference.unwrap_or("HEAD");
@@ -124,8 +143,12 @@ pub fn fetch(url: &str, reference: Option<&str>, opts: GitOptions) -> Result<Fet
         }
         Err(e) => return Err(e),
     };
-    let pack = git.read_tree(&commit)?;
-    Ok(Fetched { commit, pack })
+    let (pack, folder) = git.read_tree(&commit, folder)?;
+    Ok(Fetched {
+        commit,
+        pack,
+        folder,
+    })
 }
 
 /// Whether a ref looks like a (possibly short) commit id.
@@ -138,6 +161,8 @@ struct Git<'a> {
     deadline: Instant,
     opts: GitOptions,
     url: &'a str,
+    /// The ref as the user gave it ("" for the default branch), for hints.
+    wanted: &'a str,
 }
 
 impl Git<'_> {
@@ -155,15 +180,14 @@ impl Git<'_> {
         Ok(String::from_utf8_lossy(&out).trim().to_string())
     }
 
-    /// Lists the commit's files, checks them against the limits, and reads the pack's.
-    fn read_tree(&self, commit: &str) -> Result<RawPack> {
+    /// Lists the commit's files, finds the pack (`folder`, else the top, else the only
+    /// pack.yaml in the tree), checks its files against the limits, and reads them.
+    fn read_tree(&self, commit: &str, folder: Option<&str>) -> Result<(RawPack, Option<String>)> {
         let listing = self.run(
             &["ls-tree", "-r", "-z", "--long", "--full-tree", commit],
             None,
         )?;
-        let mut manifest: Option<(String, u64)> = None;
-        let mut recipes: Vec<(String, String, u64)> = Vec::new();
-        let mut total: u64 = 0;
+        let mut entries: Vec<TreeEntry> = Vec::new();
         for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
             let entry = String::from_utf8_lossy(entry);
             let Some((meta, path)) = entry.split_once('\t') else {
@@ -175,49 +199,79 @@ impl Git<'_> {
             };
             let name = path.rsplit('/').next().unwrap_or(path);
             let hidden = path.split('/').any(|p| p.starts_with('.'));
-            if hidden || !(path == "pack.yaml" || is_recipe_file(name)) {
+            if hidden || !(name == "pack.yaml" || name.ends_with(".yaml") || name.ends_with(".yml"))
+            {
                 continue;
             }
-            if kind != "blob" || mode == "120000" {
+            entries.push(TreeEntry {
+                mode: mode.to_string(),
+                kind: kind.to_string(),
+                oid: oid.to_string(),
+                size: size.parse().unwrap_or(u64::MAX),
+                path: path.to_string(),
+            });
+        }
+        let root = self.choose_pack(commit, folder, &entries)?;
+        let prefix = root.as_deref().map(|r| format!("{r}/")).unwrap_or_default();
+        let mut manifest: Option<String> = None;
+        let mut recipes: Vec<(String, String)> = Vec::new();
+        let mut skipped: Vec<String> = Vec::new();
+        let mut total: u64 = 0;
+        for e in &entries {
+            let Some(path) = e.path.strip_prefix(&prefix) else {
+                continue;
+            };
+            let name = path.rsplit('/').next().unwrap_or(path);
+            if is_bundle_file(name) {
+                skipped.push(bundle_note(&e.path));
+                continue;
+            }
+            if !(path == "pack.yaml" || is_recipe_file(name)) {
+                continue;
+            }
+            if e.kind != "blob" || e.mode == "120000" {
                 return Err(Error::invalid(format!(
-                    "{} at {}: {path} is a {}; packs may not contain links",
+                    "{} at {}: {} is a {}; packs may not contain links",
                     self.url,
                     short(commit),
-                    if mode == "120000" {
+                    e.path,
+                    if e.mode == "120000" {
                         "symbolic link"
                     } else {
-                        kind
+                        &e.kind
                     }
                 ))
                 .hint("nothing was changed; replace the link with the file itself"));
             }
             check_rel_path(path).map_err(|why| {
                 Error::invalid(format!(
-                    "{} at {}: the file path {path:?} is refused: {why}",
+                    "{} at {}: the file path {:?} is refused: {why}",
                     self.url,
-                    short(commit)
+                    short(commit),
+                    e.path
                 ))
                 .hint("pack files must be plain relative paths; nothing was changed")
             })?;
-            let size: u64 = size.parse().unwrap_or(u64::MAX);
             if path == "pack.yaml" {
-                if size > limits::MAX_MANIFEST_BYTES as u64 {
-                    return Err(self.too_large(commit, &format!("pack.yaml is {size} bytes")));
+                if e.size > limits::MAX_MANIFEST_BYTES as u64 {
+                    return Err(self.too_large(commit, &format!("{} is {} bytes", e.path, e.size)));
                 }
-                manifest = Some((oid.to_string(), size));
+                manifest = Some(e.oid.clone());
                 continue;
             }
-            if size > limits::MAX_RECIPE_BYTES as u64 {
+            if e.size > limits::MAX_RECIPE_BYTES as u64 {
                 return Err(self.too_large(
                     commit,
                     &format!(
-                        "{path} is {size} bytes, over the limit of {} bytes for a recipe",
+                        "{} is {} bytes, over the limit of {} bytes for a recipe",
+                        e.path,
+                        e.size,
                         limits::MAX_RECIPE_BYTES
                     ),
                 ));
             }
-            total += size;
-            recipes.push((path.to_string(), oid.to_string(), size));
+            total += e.size;
+            recipes.push((path.to_string(), e.oid.clone()));
             if recipes.len() > limits::MAX_RECIPES {
                 return Err(self.too_large(
                     commit,
@@ -228,33 +282,95 @@ impl Git<'_> {
         if total > limits::MAX_PACK_BYTES {
             return Err(self.too_large(commit, &format!("{total} bytes of recipes")));
         }
-        let Some((manifest_oid, _)) = manifest else {
-            return Err(Error::not_found(format!(
-                "{} at {} has no pack.yaml at its top",
-                self.url,
-                short(commit)
-            ))
-            .hint("a pack repository has pack.yaml and recipe files; `promptbook pack init DIR` makes one"));
-        };
+        let manifest_oid = manifest.expect("choose_pack found its pack.yaml");
         let mut oids: Vec<&str> = vec![&manifest_oid];
-        oids.extend(recipes.iter().map(|(_, oid, _)| oid.as_str()));
+        oids.extend(recipes.iter().map(|(_, oid)| oid.as_str()));
         let blobs = self.cat_blobs(&oids)?;
         let mut blobs = blobs.into_iter();
         let manifest = blobs.next().expect("one blob per oid");
         let files = recipes
             .into_iter()
             .zip(blobs)
-            .map(|((path, _, _), bytes)| RawFile {
+            .map(|((path, _), bytes)| RawFile {
                 path,
                 bytes,
                 expected_hash: None,
             })
             .collect();
-        Ok(RawPack {
-            manifest: RawManifest::Text(manifest),
-            files,
-            display_prefix: String::new(),
-        })
+        Ok((
+            RawPack {
+                manifest: RawManifest::Text(manifest),
+                files,
+                display_prefix: prefix,
+                skipped,
+            },
+            root,
+        ))
+    }
+
+    /// The folder of the pack to read (`None`: the top of the repository): the one asked
+    /// for, else the top when it has pack.yaml, else the only folder with one. Several packs
+    /// and none asked for is an error that lists them and how to choose.
+    fn choose_pack(
+        &self,
+        commit: &str,
+        folder: Option<&str>,
+        entries: &[TreeEntry],
+    ) -> Result<Option<String>> {
+        let packs: Vec<&str> = entries
+            .iter()
+            .filter_map(|e| {
+                if e.path == "pack.yaml" {
+                    Some("")
+                } else {
+                    e.path.strip_suffix("/pack.yaml")
+                }
+            })
+            .collect();
+        let at = format!("{} at {}", self.url, short(commit));
+        let with = |dir: &str| format!("`promptbook pack add {}#{}:{dir}`", self.url, self.wanted);
+        if let Some(folder) = folder {
+            if packs.contains(&folder) {
+                return Ok(Some(folder.to_string()));
+            }
+            let mut e = Error::not_found(format!("{at} has no pack.yaml in {folder}/"));
+            e = match packs.as_slice() {
+                [] => e.hint("a pack is a folder with pack.yaml and recipe files; `promptbook pack init DIR` makes one"),
+                [""] => e.hint(format!("the pack is at the top of the repository: `promptbook pack add {}#{}`", self.url, self.wanted)),
+                found => e.hint(format!(
+                    "the packs there are in {}",
+                    found.iter().map(|f| format!("{f}/")).collect::<Vec<_>>().join(", ")
+                )),
+            };
+            return Err(e);
+        }
+        if packs.contains(&"") {
+            return Ok(None);
+        }
+        match packs.as_slice() {
+            [] => Err(Error::not_found(format!("{at} has no pack.yaml"))
+                .hint("a pack repository has pack.yaml and recipe files; `promptbook pack init DIR` makes one")),
+            [one] => Ok(Some(one.to_string())),
+            several => {
+                const SHOWN: usize = 20;
+                let mut message = format!(
+                    "{at} holds {} packs; say which one to add:",
+                    several.len()
+                );
+                for dir in several.iter().take(SHOWN) {
+                    message.push_str(&format!("\n  {dir}/"));
+                }
+                if several.len() > SHOWN {
+                    message.push_str(&format!("\n  … and {} more", several.len() - SHOWN));
+                }
+                Err(Error::usage(message)
+                    .hint(format!(
+                        "name its folder after the ref and a `:`, e.g. {}",
+                        with(several[0])
+                    ))
+                    .hint("nothing was changed"))
+            }
+        }
     }
 
     /// Reads blobs with one `git cat-file --batch`.

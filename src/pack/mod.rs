@@ -86,6 +86,8 @@ pub struct RawPack {
     /// Put before a file's path in messages (a folder's path, a bundle's file name), so an
     /// error names a file the user can open.
     pub display_prefix: String,
+    /// Files passed over while reading (bundles beside the recipes), each said in a note.
+    pub skipped: Vec<String>,
 }
 
 impl RawPack {
@@ -112,6 +114,9 @@ pub struct PackRecipe {
 pub struct Pack {
     pub manifest: Manifest,
     pub recipes: Vec<PackRecipe>,
+    /// Files of the pack folder that are not recipes (a bundle built into it, other YAML),
+    /// each with why it was left out: the faces show them as notes.
+    pub notes: Vec<String>,
 }
 
 /// Validates everything in `raw`: the manifest, every recipe (in parallel), the promised
@@ -142,6 +147,7 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
     let parsed = parse_all(&raw, progress);
     progress.finish();
     let mut problems: Vec<String> = Vec::new();
+    let mut notes = raw.skipped.clone();
     let mut recipes = Vec::with_capacity(parsed.len());
     let mut seen: HashMap<String, String> = HashMap::new();
     for (file, result) in raw.files.iter().zip(parsed) {
@@ -157,7 +163,10 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
                 }
                 recipes.push(r);
             }
-            Err(message) => problems.push(message),
+            Err(message) => match not_a_recipe(&file.bytes) {
+                Some(why) => notes.push(format!("{}: skipped: {why}", raw.display(&file.path))),
+                None => problems.push(message),
+            },
         }
     }
     if !problems.is_empty() {
@@ -176,7 +185,48 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
         );
     }
     recipes.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(Pack { manifest, recipes })
+    Ok(Pack {
+        manifest,
+        recipes,
+        notes,
+    })
+}
+
+/// What note a bundle found among a pack's files gets.
+pub const BUNDLE_SKIPPED: &str = "a pack bundle (made by `promptbook pack build`), not a recipe; keep bundles outside the pack folder";
+
+/// The top-level fields that make a YAML file a recipe (with errors) rather than some other
+/// file: one of them and it is checked as a recipe.
+const RECIPE_FIELDS: &[&str] = &[
+    "prompt",
+    "messages",
+    "system",
+    "variables",
+    "examples",
+    "tests",
+    "model",
+];
+
+/// Why a file that is not a valid recipe is not meant as one at all, so it is passed over
+/// with a note instead of failing the pack: a bundle (`pack build` into the pack folder, then
+/// committed), or YAML without any of a recipe's fields (a CI or tool configuration). A file
+/// that is not YAML, or has a recipe's fields, is a broken recipe and stays an error.
+fn not_a_recipe(bytes: &[u8]) -> Option<String> {
+    use serde_json::Value;
+    let text = std::str::from_utf8(bytes).ok()?;
+    let value: Value = crate::yaml::from_str(text).ok()?;
+    match value {
+        Value::Object(map) if map.contains_key("bundle") && map.contains_key("recipes") => {
+            Some(BUNDLE_SKIPPED.to_string())
+        }
+        Value::Object(map) if map.keys().any(|k| RECIPE_FIELDS.contains(&k.as_str())) => None,
+        Value::Object(_) => Some(
+            "YAML without any of a recipe's fields (prompt, messages, variables, …), so not a recipe"
+                .to_string(),
+        ),
+        Value::Null => Some("an empty file, not a recipe".to_string()),
+        _ => Some("YAML that is not a mapping of fields, so not a recipe".to_string()),
+    }
 }
 
 /// The error for a pack with bad files: the first problems in full, and how many more.

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+use super::files::check_rel_path;
 use super::git::{self, GitOptions};
+use super::install::Origin;
 use super::{RawPack, bundle, files};
 
 /// A checked pack source.
@@ -17,17 +19,21 @@ pub enum Source {
     Folder(PathBuf),
     /// A bundle file (absolute path).
     Bundle(PathBuf),
-    /// A git repository: a URL (or an absolute local path) and the ref to fetch.
+    /// A git repository: a URL (or an absolute local path), the ref to fetch, and the
+    /// folder of the pack inside it (`None`: the top, or the only pack in the repository).
     Git {
         url: String,
         reference: Option<String>,
+        folder: Option<String>,
     },
 }
 
-/// A pack read from its source, and the commit it came from (git only).
+/// A pack read from its source, the commit it came from (git only), and the folder the pack
+/// was found in inside the repository (git only; `None` at the top).
 pub struct Fetched {
     pub raw: RawPack,
     pub commit: Option<String>,
+    pub folder: Option<String>,
 }
 
 const SCHEMES_HINT: &str = "give a pack folder, a bundle file, or a git URL: https://host/team/prompts.git#v1.2, git@host:team/prompts.git, ssh://host/team/prompts.git, file:///path/to/repo.git";
@@ -64,13 +70,14 @@ impl Source {
             .hint(SCHEMES_HINT));
         }
         if let Some((scheme, _)) = input.split_once("://") {
-            let (url, reference) = split_ref(input)?;
+            let (url, reference, folder) = split_ref(input)?;
             return match scheme.to_ascii_lowercase().as_str() {
                 "https" | "ssh" | "file" => {
                     check_url(url, scheme)?;
                     Ok(Source::Git {
                         url: url.to_string(),
                         reference,
+                        folder,
                     })
                 }
                 "http" => Err(Error::usage(format!(
@@ -84,7 +91,7 @@ impl Source {
             };
         }
         if is_scp_like(input) {
-            let (url, reference) = split_ref(input)?;
+            let (url, reference, folder) = split_ref(input)?;
             let (user, rest) = url.split_once('@').unwrap_or(("", url));
             let host = rest.split(':').next().unwrap_or("");
             let plain = |s: &str, extra: &[u8]| {
@@ -102,28 +109,49 @@ impl Source {
             return Ok(Source::Git {
                 url: url.to_string(),
                 reference,
+                folder,
             });
         }
         local(input)
     }
 
-    /// Rebuilds a source from what the library recorded.
+    /// Rebuilds a source from what the library recorded (the ref column holds `REF:FOLDER`
+    /// for a pack in a folder of its repository; see [`Source::recorded_ref`]).
     pub fn from_record(kind: &str, location: &str, reference: Option<&str>) -> Result<Source> {
         match kind {
             "folder" => Ok(Source::Folder(location.into())),
             "bundle" => Ok(Source::Bundle(location.into())),
             _ => {
+                let (r, folder) = split_recorded_ref(reference);
                 // Recorded sources were checked when added; check again all the same.
-                if location.starts_with('-') || reference.is_some_and(|r| check_ref(r).is_err()) {
+                if location.starts_with('-')
+                    || r.is_some_and(|r| check_ref(r).is_err())
+                    || folder.is_some_and(|f| check_rel_path(f).is_err())
+                {
                     return Err(Error::library(format!(
                         "the recorded source {location:?} is not acceptable"
                     )));
                 }
                 Ok(Source::Git {
                     url: location.to_string(),
-                    reference: reference.map(str::to_string),
+                    reference: r.map(str::to_string),
+                    folder: folder.map(str::to_string),
                 })
             }
+        }
+    }
+
+    /// What the library records in its ref column: the ref, with `:FOLDER` after it for a
+    /// pack in a folder of its repository (as people type it after `#`). `folder` is where
+    /// the fetch found the pack, so an update reads the same folder.
+    pub fn recorded_ref(&self, folder: Option<&str>) -> Option<String> {
+        let Source::Git { reference, .. } = self else {
+            return None;
+        };
+        match (reference, folder) {
+            (r, Some(f)) => Some(format!("{}:{f}", r.as_deref().unwrap_or(""))),
+            (Some(r), None) => Some(r.clone()),
+            (None, None) => None,
         }
     }
 
@@ -144,22 +172,15 @@ impl Source {
         }
     }
 
-    /// The git ref asked for, if any.
-    pub fn reference(&self) -> Option<&str> {
-        match self {
-            Source::Git { reference, .. } => reference.as_deref(),
-            _ => None,
-        }
-    }
-
-    /// The same source at another ref (`pack update --ref`).
+    /// The same source at another ref (`pack update --ref`), in the same folder.
     pub fn with_reference(self, new: &str) -> Result<Source> {
         match self {
-            Source::Git { url, .. } => {
+            Source::Git { url, folder, .. } => {
                 check_ref(new)?;
                 Ok(Source::Git {
                     url,
                     reference: Some(new.to_string()),
+                    folder,
                 })
             }
             other => Err(Error::usage(format!(
@@ -170,14 +191,25 @@ impl Source {
         }
     }
 
-    /// The source as people write it: `URL#ref`, or the path.
+    /// The source as people write it: `URL#ref`, `URL#ref:folder`, or the path.
     pub fn display(&self) -> String {
         match self {
-            Source::Git {
-                url,
-                reference: Some(r),
-            } => format!("{url}#{r}"),
+            Source::Git { url, folder, .. } => match self.recorded_ref(folder.as_deref()) {
+                Some(r) => format!("{url}#{r}"),
+                None => url.clone(),
+            },
             other => other.location(),
+        }
+    }
+
+    /// How the library records this source once fetched: kind, location, ref (with the
+    /// folder the pack was found in) and commit.
+    pub fn origin(&self, fetched: &Fetched) -> Origin {
+        Origin {
+            kind: self.kind().to_string(),
+            location: self.location(),
+            reference: self.recorded_ref(fetched.folder.as_deref()),
+            commit: fetched.commit.clone(),
         }
     }
 
@@ -187,18 +219,35 @@ impl Source {
             Source::Folder(dir) => Ok(Fetched {
                 raw: files::read_folder(dir)?,
                 commit: None,
+                folder: None,
             }),
             Source::Bundle(file) => Ok(Fetched {
                 raw: bundle::read(file)?,
                 commit: None,
+                folder: None,
             }),
-            Source::Git { url, reference } => {
-                let f = git::fetch(url, reference.as_deref(), opts)?;
+            Source::Git {
+                url,
+                reference,
+                folder,
+            } => {
+                let f = git::fetch(url, reference.as_deref(), folder.as_deref(), opts)?;
                 Ok(Fetched {
                     raw: f.pack,
                     commit: Some(f.commit),
+                    folder: f.folder,
                 })
             }
+        }
+    }
+}
+
+impl Origin {
+    /// The recorded source as people write it: `URL#ref:folder`, `URL#ref`, or the path.
+    pub fn display(&self) -> String {
+        match &self.reference {
+            Some(r) => format!("{}#{r}", self.location),
+            None => self.location.clone(),
         }
     }
 }
@@ -212,14 +261,52 @@ fn is_scp_like(input: &str) -> bool {
     before.contains('@') && !before.contains('/') && !path.is_empty()
 }
 
-/// Splits `URL#ref` at the last `#`.
-fn split_ref(input: &str) -> Result<(&str, Option<String>)> {
+/// Splits `URL#ref:folder` at the last `#` into the URL, the ref and the folder of the pack
+/// in the repository (`URL#ref`, `URL#:folder` and `URL` leave out what is not given).
+fn split_ref(input: &str) -> Result<(&str, Option<String>, Option<String>)> {
     match input.rsplit_once('#') {
-        Some((url, reference)) => {
-            check_ref(reference)?;
-            Ok((url, Some(reference.to_string())))
+        Some((url, after)) => {
+            let (reference, folder) = split_folder(after)?;
+            Ok((url, reference, folder))
         }
-        None => Ok((input, None)),
+        None => Ok((input, None, None)),
+    }
+}
+
+/// `ref`, `ref:folder` or `:folder` (what follows `#`), checked.
+fn split_folder(after: &str) -> Result<(Option<String>, Option<String>)> {
+    let (reference, folder) = match after.split_once(':') {
+        Some((r, f)) => (r, Some(f.trim_end_matches('/'))),
+        None => (after, None),
+    };
+    let reference = if reference.is_empty() && folder.is_some() {
+        None
+    } else {
+        check_ref(reference)?;
+        Some(reference.to_string())
+    };
+    let folder = match folder {
+        None => None,
+        Some(f) => {
+            check_rel_path(f).map_err(|why| {
+                Error::usage(format!("the pack folder {f:?} after `:` is refused: {why}")).hint(
+                    "after `#REF:` give the folder of pack.yaml inside the repository, e.g. `#main:prompts/team`",
+                )
+            })?;
+            Some(f.to_string())
+        }
+    };
+    Ok((reference, folder))
+}
+
+/// The ref and the folder recorded in a pack's ref column (`REF`, `REF:FOLDER`, `:FOLDER`).
+pub fn split_recorded_ref(recorded: Option<&str>) -> (Option<&str>, Option<&str>) {
+    match recorded {
+        None => (None, None),
+        Some(r) => match r.split_once(':') {
+            Some((r, f)) => ((!r.is_empty()).then_some(r), Some(f)),
+            None => (Some(r), None),
+        },
     }
 }
 
@@ -293,23 +380,81 @@ fn local(input: &str) -> Result<Source> {
             return Ok(Source::Git {
                 url: abs.display().to_string(),
                 reference: None,
+                folder: None,
             });
+        }
+        if !abs.join("pack.yaml").exists() {
+            return pack_below(input, &abs);
         }
         return Ok(Source::Folder(abs));
     }
-    if let Some((dir, reference)) = input.rsplit_once('#')
+    if let Some((dir, after)) = input.rsplit_once('#')
         && Path::new(dir).is_dir()
     {
-        check_ref(reference)?;
+        let (reference, folder) = split_folder(after)?;
         return Ok(Source::Git {
             url: absolute(Path::new(dir))?.display().to_string(),
-            reference: Some(reference.to_string()),
+            reference,
+            folder,
         });
     }
     Err(Error::not_found(format!(
         "{input} does not exist (as a folder, a file or a URL)"
     ))
     .hint(SCHEMES_HINT))
+}
+
+/// A folder without pack.yaml: the only pack in a folder below it (a pack kept in
+/// `prompts/team/` of a repository's working copy), or an error listing the packs found.
+/// Hidden folders and links are not entered; the search is bounded in depth and entries.
+fn pack_below(input: &str, dir: &Path) -> Result<Source> {
+    const MAX_ENTRIES: usize = 100_000;
+    let mut found: Vec<PathBuf> = Vec::new();
+    let mut seen = 0usize;
+    let mut stack: Vec<(PathBuf, usize)> = vec![(dir.to_path_buf(), 0)];
+    while let Some((folder, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                break;
+            }
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with('.') {
+                continue;
+            }
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && depth < super::limits::MAX_DEPTH {
+                if entry.path().join("pack.yaml").is_file() {
+                    found.push(entry.path());
+                } else {
+                    stack.push((entry.path(), depth + 1));
+                }
+            }
+        }
+    }
+    found.sort();
+    let shown = |p: &PathBuf| {
+        let rel = p.strip_prefix(dir).unwrap_or(p);
+        Path::new(input).join(rel).display().to_string()
+    };
+    match found.as_slice() {
+        [one] => Ok(Source::Folder(one.clone())),
+        [] => Err(Error::not_found(format!("{} has no pack.yaml", dir.display())).hint(format!(
+            "a pack is a folder with pack.yaml and recipe files; `promptbook pack init {input}` creates pack.yaml"
+        ))),
+        several => Err(Error::usage(format!(
+            "{input} holds {} packs; say which one to add:\n  {}",
+            several.len(),
+            several.iter().map(shown).collect::<Vec<_>>().join("\n  ")
+        ))
+        .hint(format!("give the pack's folder, e.g. `promptbook pack add {}`", shown(&several[0])))),
+    }
 }
 
 fn is_bare_repo(dir: &Path) -> bool {
@@ -329,6 +474,7 @@ mod tests {
         Source::Git {
             url: url.into(),
             reference: reference.map(Into::into),
+            folder: None,
         }
     }
 

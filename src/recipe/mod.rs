@@ -227,6 +227,18 @@ impl Recipe {
 
     /// Parses a file's bytes, refusing text that is not UTF-8.
     pub fn parse_bytes(bytes: &[u8], origin: &str) -> Result<Recipe, Invalid> {
+        if let Some(packed) = crate::sniff::Packed::detect(bytes) {
+            return Err(Invalid {
+                origin: origin.to_string(),
+                diagnostics: vec![
+                    Diagnostic::error(
+                        format!("the file is {}, not a recipe (YAML text)", packed.what()),
+                        None,
+                    )
+                    .hint(packed.how(origin)),
+                ],
+            });
+        }
         match std::str::from_utf8(bytes) {
             Ok(s) => Recipe::parse(s, origin),
             Err(e) => {

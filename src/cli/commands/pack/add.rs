@@ -1,10 +1,10 @@
 //! `promptbook pack add SOURCE`: install a pack.
 
-use super::ui::{Bar, Spinner, count, some_of};
+use super::ui::{Bar, Spinner, count, notes, some_of};
 use crate::cli::Ctx;
 use crate::error::Result;
 use crate::pack::git::{GitOptions, short};
-use crate::pack::install::{self, Origin};
+use crate::pack::install;
 use crate::pack::source::Source;
 
 /// Install a pack from a folder, a bundle file, or a git repository.
@@ -34,13 +34,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let fetched = source.fetch(GitOptions::from_env())?;
     drop(spinner);
     let bar = Bar::new();
+    let origin = source.origin(&fetched);
     let pack = crate::pack::validate(fetched.raw, &bar)?;
-    let origin = Origin {
-        kind: source.kind().to_string(),
-        location: source.location(),
-        reference: source.reference().map(str::to_string),
-        commit: fetched.commit.clone(),
-    };
+    notes(&pack);
     let done = install::install(ctx.library()?, &pack, &origin, &bar)?;
     let at = fetched
         .commit
@@ -51,7 +47,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         "Installed {} {} from {}{at}: {}.",
         done.name,
         done.version,
-        source.display(),
+        origin.display(),
         count(done.recipes.len(), "recipe")
     );
     for name in some_of(&done.recipes, 50) {

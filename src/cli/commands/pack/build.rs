@@ -1,10 +1,10 @@
 //! `promptbook pack build DIR`: a pack folder as one bundle file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::ui::{Bar, count};
+use super::ui::{Bar, count, notes};
 use crate::cli::Ctx;
-use crate::cli::output::write_file;
+use crate::cli::output::{write_bytes, write_file};
 use crate::error::Result;
 use crate::pack::{bundle, files};
 
@@ -14,14 +14,19 @@ use crate::pack::{bundle, files};
 /// to send by mail or chat) with a SHA-256 for every recipe, so a changed or damaged bundle is
 /// refused when installed.
 #[derive(Debug, clap::Args)]
+///
+/// The bundle is written beside the pack folder, never into it: into the current folder, or,
+/// when you run it inside the pack folder, into the folder that holds the pack folder.
 #[command(after_help = "Examples:
-  promptbook pack build team-prompts                 (writes NAME-VERSION.pbpack.yaml)
-  promptbook pack build team-prompts -o team.pbpack.yaml")]
+  promptbook pack build team-prompts                 (writes ./NAME-VERSION.pbpack.yaml)
+  cd team-prompts && promptbook pack build .         (writes ../NAME-VERSION.pbpack.yaml)
+  promptbook pack build team-prompts -o team.pbpack.yaml
+  promptbook pack build team-prompts -o team.pbpack.yaml.gz   (compressed)")]
 pub struct Args {
     /// The pack folder (with pack.yaml).
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// The bundle file to write (`-` for standard output).
+    /// The bundle file to write (`-` for standard output; a name ending in .gz is compressed).
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -29,14 +34,20 @@ pub struct Args {
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let raw = files::read_folder(&args.dir)?;
     let pack = crate::pack::validate(raw, &Bar::new())?;
+    notes(&pack);
     let text = bundle::write(&pack);
-    let out = args
-        .out
-        .unwrap_or_else(|| PathBuf::from(bundle::default_file_name(&pack.manifest)));
+    let out = match args.out {
+        Some(out) => out,
+        None => outside(&args.dir, &bundle::default_file_name(&pack.manifest)),
+    };
     if out.as_os_str() == "-" {
         return ctx.out.print(&text);
     }
-    write_file(&out, &text)?;
+    if bundle::is_gzip_name(&out) {
+        write_bytes(&out, &bundle::gzip(&text))?;
+    } else {
+        write_file(&out, &text)?;
+    }
     eprintln!(
         "Built {} {} ({}); install it with `promptbook pack add {}`.",
         pack.manifest.name(),
@@ -45,4 +56,26 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         out.display()
     );
     Ok(())
+}
+
+/// Where the bundle goes by default: `name` in the current folder, unless that is the pack
+/// folder or inside it; then beside the pack folder (`../name`, as many `..` as it takes), so
+/// the next build, and a commit of the folder, never take the bundle in.
+fn outside(dir: &Path, name: &str) -> PathBuf {
+    let (Ok(pack), Ok(here)) = (
+        std::fs::canonicalize(dir),
+        std::env::current_dir().and_then(std::fs::canonicalize),
+    ) else {
+        return PathBuf::from(name);
+    };
+    match here.strip_prefix(&pack) {
+        Ok(inside) => {
+            let mut out = PathBuf::new();
+            for _ in 0..=inside.components().count() {
+                out.push("..");
+            }
+            out.join(name)
+        }
+        Err(_) => PathBuf::from(name),
+    }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::ui::count;
 use crate::cli::Ctx;
-use crate::cli::output::write_file;
+use crate::cli::output::{write_bytes, write_file};
 use crate::error::{Error, Result};
 use crate::pack::Manifest;
 use crate::pack::export::{self, Selection};
@@ -20,7 +20,7 @@ use crate::pack::install;
   promptbook pack export --tag team --name team-prompts --dir team-prompts
   promptbook pack export blog-draft email-triage --name writing -o writing.pbpack.yaml
   promptbook pack export --pack team-prompts --dir ~/src/team-prompts   (your edits, to push)
-  promptbook pack export --all --name everything -o - | gzip > all.pbpack.yaml.gz")]
+  promptbook pack export --all --name everything -o all.pbpack.yaml.gz   (compressed)")]
 #[command(group = clap::ArgGroup::new("target").required(true).args(["out", "dir"]))]
 pub struct Args {
     /// Recipes to export (NAME or PACK/NAME).
@@ -35,7 +35,7 @@ pub struct Args {
     /// Every recipe in the library.
     #[arg(long)]
     pub all: bool,
-    /// Write a bundle file (`-` for standard output).
+    /// Write a bundle file (`-` for standard output; a name ending in .gz is compressed).
     #[arg(short, long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Write a pack folder (created if missing; recipe files there are replaced).
@@ -118,6 +118,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             let text = export::to_bundle(&manifest, &items);
             if out.as_os_str() == "-" {
                 ctx.out.print(&text)?;
+            } else if crate::pack::bundle::is_gzip_name(out) {
+                write_bytes(out, &crate::pack::bundle::gzip(&text))?;
             } else {
                 write_file(out, &text)?;
             }

@@ -70,7 +70,9 @@ pub fn run(args: Args, _ctx: &mut Ctx) -> Result<()> {
         "# {name}\n\nA promptbook recipe pack.\n\n\
          Install it:\n\n    promptbook pack add <this repository's URL>#<tag or branch>\n\n\
          Update it later with `promptbook pack update {name}`; your own edits of its recipes are kept.\n\n\
-         Add recipes as .yaml files here, check them with `promptbook pack build .`, then commit and push.\n"
+         Add recipes as .yaml files here (or in folders below), check them with \
+         `promptbook pack build .` (it checks every recipe and writes a bundle file beside this \
+         folder, never into it), then commit and push.\n"
     );
     let mut wrote = vec!["pack.yaml"];
     writer.write("pack.yaml", manifest.to_yaml().as_bytes(), false)?;

@@ -7,6 +7,7 @@ use crate::cli::Ctx;
 use crate::cli::output::table;
 use crate::error::Result;
 use crate::pack::install::{self, RecipeState};
+use crate::pack::source::split_recorded_ref;
 
 /// Show an installed pack: source, ref, commit, version, and its recipes, with the ones you
 /// changed or removed marked.
@@ -40,12 +41,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         format!("{} ({})", p.source, p.source_kind),
     ]];
     if p.source_kind == "git" {
+        let (reference, folder) = split_recorded_ref(p.reference.as_deref());
         facts.push(vec![
             "Ref:".into(),
-            p.reference
-                .clone()
-                .unwrap_or_else(|| "(default branch)".into()),
+            reference.unwrap_or("(default branch)").to_string(),
         ]);
+        if let Some(folder) = folder {
+            facts.push(vec!["Folder:".into(), format!("{folder}/")]);
+        }
     }
     if let Some(c) = &p.commit {
         facts.push(vec!["Commit:".into(), c.clone()]);

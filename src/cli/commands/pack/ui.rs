@@ -79,6 +79,14 @@ pub fn diff(before: &str, after: &str, from: &str, to: &str, color: bool) -> Str
     }
 }
 
+/// Says on standard error which files of the pack were passed over and why (a bundle built
+/// into the pack folder, YAML that is not a recipe).
+pub fn notes(pack: &crate::pack::Pack) {
+    for note in &pack.notes {
+        eprintln!("note: {note}");
+    }
+}
+
 /// At most `max` names, then "… and N more".
 pub fn some_of(names: &[String], max: usize) -> Vec<String> {
     let mut shown: Vec<String> = names.iter().take(max).cloned().collect();

@@ -2,12 +2,12 @@
 
 use std::fmt::Write as _;
 
-use super::ui::{Bar, Spinner, diff};
+use super::ui::{Bar, Spinner, diff, notes};
 use crate::cli::Ctx;
 use crate::cli::output::confirm;
 use crate::error::{Error, Result};
 use crate::pack::git::{GitOptions, short};
-use crate::pack::install::{self, ChangeKind, Origin, UpdatePlan};
+use crate::pack::install::{self, ChangeKind, UpdatePlan};
 use crate::pack::source::Source;
 
 /// Update installed packs from their sources.
@@ -86,13 +86,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             e
         })?;
         drop(spinner);
+        let origin = source.origin(&fetched);
         let pack = crate::pack::validate(fetched.raw, &bar)?;
-        let origin = Origin {
-            kind: source.kind().to_string(),
-            location: source.location(),
-            reference: source.reference().map(str::to_string),
-            commit: fetched.commit,
-        };
+        notes(&pack);
         plans.push(install::plan_update(
             lib,
             &installed,
