@@ -22,8 +22,21 @@ pub struct Args {
     pub json: bool,
 }
 
+/// One version as `--json` gives it: the entry, and whether it is the version in use.
+#[derive(serde::Serialize)]
+struct JsonEntry<'a> {
+    #[serde(flatten)]
+    entry: &'a changes::HistoryEntry,
+    current: bool,
+}
+
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let versions = ctx.library()?.all_versions(&args.name)?;
+    let lib = ctx.library()?;
+    // The version the library uses (what show, render and export give), which is not
+    // always the newest: a pack's update keeps the user's edit current and stores its own
+    // version after it.
+    let current = lib.get(&args.name)?;
+    let versions = lib.all_versions(&current.name)?;
     let mut entries = changes::history(versions.iter().map(|v| {
         (
             v.version,
@@ -34,11 +47,17 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     }));
     entries.reverse();
     if args.json {
+        let json: Vec<JsonEntry> = entries
+            .iter()
+            .map(|entry| JsonEntry {
+                entry,
+                current: entry.version == current.version,
+            })
+            .collect();
         return ctx
             .out
-            .print(&(serde_json::to_string_pretty(&entries).expect("serializable") + "\n"));
+            .print(&(serde_json::to_string_pretty(&json).expect("serializable") + "\n"));
     }
-    let current = entries.first().map_or(0, |e| e.version);
     let mut rows = vec![vec![
         "VERSION".to_string(),
         "STORED (UTC)".into(),
@@ -46,7 +65,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         "CHANGES".into(),
     ]];
     for e in &entries {
-        let version = if e.version == current {
+        let version = if e.version == current.version {
             format!("v{} (current)", e.version)
         } else {
             format!("v{}", e.version)
@@ -58,7 +77,24 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             e.summary.clone(),
         ]);
     }
-    ctx.out.print(&table(&rows))
+    ctx.out.print(&table(&rows))?;
+    let newer: Vec<String> = entries
+        .iter()
+        .filter(|e| e.version > current.version)
+        .map(|e| format!("v{}", e.version))
+        .collect();
+    if let Some(newest) = entries.first().filter(|_| !newer.is_empty()) {
+        eprintln!(
+            "v{} is in use; {} {} newer but not in use (a pack's update keeps your edit and stores its version after it). \
+             `promptbook revert {} {}` makes it current.",
+            current.version,
+            newer.join(", "),
+            if newer.len() == 1 { "is" } else { "are" },
+            current.name,
+            newest.version
+        );
+    }
+    Ok(())
 }
 
 /// `2026-11-24T10:02:11.123Z` → `2026-11-24 10:02:11`.
