@@ -4,6 +4,7 @@
 mod answers;
 mod edit;
 mod migrations;
+pub mod provenance;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -446,12 +447,36 @@ impl Library {
     /// stored as a new version of that recipe (so editing a pack's recipe and adding it back
     /// is a local change the pack never overwrites); any other becomes the user's own.
     pub fn add(&mut self, recipes: &[(Recipe, String)]) -> Result<Vec<AddOutcome>> {
+        self.add_placed(recipes.iter().map(|(r, y)| (r, y.as_str(), None)))
+    }
+
+    /// Like [`Library::add`], each recipe going to the pack given with it when that pack has
+    /// a recipe of its name (an exported pack recipe going back where it came from), else
+    /// where `add` puts it.
+    pub fn add_to(
+        &mut self,
+        recipes: &[(Recipe, String, Option<String>)],
+    ) -> Result<Vec<AddOutcome>> {
+        self.add_placed(
+            recipes
+                .iter()
+                .map(|(r, y, pack)| (r, y.as_str(), pack.as_deref())),
+        )
+    }
+
+    fn add_placed<'a>(
+        &mut self,
+        recipes: impl Iterator<Item = (&'a Recipe, &'a str, Option<&'a str>)>,
+    ) -> Result<Vec<AddOutcome>> {
         let path = self.path.clone();
         self.write(|tx| {
-            let mut outcomes = Vec::with_capacity(recipes.len());
-            for (recipe, yaml) in recipes {
+            let mut outcomes = Vec::new();
+            for (recipe, yaml, wanted) in recipes {
                 let put = (|| {
-                    let namespace = namespace_for_add(tx, recipe.name())?;
+                    let namespace = match wanted {
+                        Some(ns) if exists_in(tx, ns, recipe.name())? => ns.to_string(),
+                        _ => namespace_for_add(tx, recipe.name())?,
+                    };
                     put_in(tx, &namespace, recipe, yaml)
                 })()
                 .map_err(|e| sql_error(&path, e))?;
@@ -459,6 +484,20 @@ impl Library {
             }
             Ok(outcomes)
         })
+    }
+
+    /// The packs that hold a recipe named `name` (bare), sorted.
+    pub fn packs_with(&self, name: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT namespace FROM recipes WHERE name = ?1 AND namespace <> '' ORDER BY namespace",
+            )
+            .map_err(|e| self.err(e))?;
+        stmt.query_map([name], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .map_err(|e| self.err(e))
     }
 
     /// The current version of `name`: `pack/recipe`, or a bare name, which finds the user's own
@@ -819,6 +858,16 @@ fn namespace_for_add(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Re
         [only] => only.clone(),
         _ => String::new(),
     })
+}
+
+/// Whether recipe `name` exists in `namespace`.
+fn exists_in(
+    tx: &rusqlite::Transaction<'_>,
+    namespace: &str,
+    name: &str,
+) -> rusqlite::Result<bool> {
+    tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM recipes WHERE name = ?1 AND namespace = ?2)")?
+        .query_row(params![name, namespace], |r| r.get(0))
 }
 
 /// What [`put_in`] did, and to which recipe row.

@@ -6,13 +6,14 @@ use crate::cli::Ctx;
 use crate::cli::sources::collect_files;
 use crate::error::{Error, Result};
 use crate::recipe::Recipe;
-use crate::store::AddOutcome;
+use crate::store::{AddOutcome, provenance, split_address};
 
 /// Validate recipe files and store them in the library.
 ///
 /// A folder adds every .yaml/.yml file below it. Nothing is stored unless every file is
 /// valid. A changed recipe becomes a new version of the same name; an identical one
-/// changes nothing.
+/// changes nothing. A file exported from a pack's recipe (`export PACK/NAME`) goes back to
+/// that recipe; otherwise your own recipe of that name wins over a pack's.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  promptbook add my-recipe.yaml\n  promptbook add recipes/")]
 pub struct Args {
@@ -23,12 +24,13 @@ pub struct Args {
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let files = collect_files(&args.paths)?;
-    let mut recipes: Vec<(Recipe, String)> = Vec::new();
+    let mut recipes: Vec<(Recipe, String, Option<String>)> = Vec::new();
+    let mut exported_from: Vec<Option<String>> = Vec::new();
     let mut problems: Vec<Error> = Vec::new();
     let mut seen: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for file in &files {
         match read_recipe(file) {
-            Ok((recipe, text)) => {
+            Ok((recipe, text, from)) => {
                 if let Some(first) = seen.insert(recipe.name().to_string(), file.clone()) {
                     problems.push(
                         Error::invalid(format!(
@@ -40,7 +42,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                         .hint("give each recipe its own name"),
                     );
                 }
-                recipes.push((recipe, text));
+                exported_from.push(from.clone());
+                recipes.push((recipe, text, from));
             }
             Err(e) => problems.push(e),
         }
@@ -58,27 +61,74 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             .push("nothing was added; fix the files above and run the same command again".into());
         return Err(e);
     }
-    let outcomes = ctx.library()?.add(&recipes)?;
-    for o in outcomes {
-        match o {
-            AddOutcome::Added { name } => eprintln!("added {name}"),
+    // An exported pack recipe goes back to its pack, unless its name was changed since.
+    let placed: Vec<(Recipe, String, Option<String>)> = recipes
+        .into_iter()
+        .map(|(recipe, text, from)| {
+            let pack = from.as_deref().and_then(|a| match split_address(a) {
+                (Some(pack), name) if name == recipe.name() => Some(pack.to_string()),
+                _ => None,
+            });
+            (recipe, text, pack)
+        })
+        .collect();
+    let lib = ctx.library()?;
+    let outcomes = lib.add_to(&placed)?;
+    for (o, ((_, _, pack), from)) in outcomes.iter().zip(placed.iter().zip(&exported_from)) {
+        let name = match o {
+            AddOutcome::Added { name } => {
+                eprintln!("added {name}");
+                name
+            }
             AddOutcome::Updated { name, version } => {
-                eprintln!("updated {name} (now version {version})")
+                eprintln!("updated {name} (now version {version})");
+                name
             }
             AddOutcome::Unchanged { name, version } => {
-                eprintln!("unchanged {name}: identical to stored version {version}")
+                eprintln!("unchanged {name}: identical to stored version {version}");
+                name
+            }
+        };
+        if let Some(from) = from.as_deref().filter(|f| *f != name) {
+            eprintln!(
+                "note: the file was exported from `{from}`, {}; it went to `{name}`",
+                if pack.is_some() {
+                    "which is not in this library"
+                } else {
+                    "but its name was changed"
+                }
+            );
+        } else if from.is_none() && !name.contains('/') {
+            let packs = lib.packs_with(name)?;
+            if let Some(first) = packs.first() {
+                eprintln!(
+                    "note: this is your own `{name}`; {} also {} a `{name}`, which was not changed \
+                     (to change it: `promptbook export {first}/{name} -o FILE`, edit FILE, `promptbook add FILE`)",
+                    packs
+                        .iter()
+                        .map(|p| format!("the pack `{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if packs.len() == 1 { "has" } else { "have" },
+                );
             }
         }
     }
     Ok(())
 }
 
-/// Reads and validates one recipe file, keeping its exact text.
-pub fn read_recipe(file: &Path) -> Result<(Recipe, String)> {
+/// Reads and validates one recipe file, keeping its exact text, and the pack it was
+/// exported from (its first line says so; that line is not part of the text stored).
+pub fn read_recipe(file: &Path) -> Result<(Recipe, String, Option<String>)> {
     let origin = file.display().to_string();
     let bytes =
         std::fs::read(file).map_err(|e| Error::not_found(format!("cannot read {origin}: {e}")))?;
     let recipe = Recipe::parse_bytes(&bytes, &origin)?;
     let text = String::from_utf8(bytes).expect("checked by parse_bytes");
-    Ok((recipe, text))
+    let Some((address, rest)) = provenance::read(&text) else {
+        return Ok((recipe, text, None));
+    };
+    // Parsed again without the line, so positions kept with the recipe match the text stored.
+    let recipe = Recipe::parse(rest, &origin)?;
+    Ok((recipe, rest.to_string(), Some(address.to_string())))
 }
