@@ -13,5 +13,6 @@ mod editor_pty;
 mod fill;
 mod library;
 mod mcp;
+mod pack_tour;
 mod packs;
 mod render;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::support::*;
 
 /// Runs git with a fixed identity and no user or system configuration.
-fn git(env: &Env, dir: &Path, args: &[&str]) -> String {
+pub fn git(env: &Env, dir: &Path, args: &[&str]) -> String {
     let out = std::process::Command::new("git")
         .current_dir(dir)
         .env_clear()
@@ -38,15 +38,15 @@ fn git(env: &Env, dir: &Path, args: &[&str]) -> String {
 }
 
 /// A team's pack repository: a working copy and the bare repository it pushes to.
-struct Repo {
-    work: PathBuf,
-    url: String,
+pub struct Repo {
+    pub work: PathBuf,
+    pub url: String,
 }
 
 impl Repo {
     /// A repository holding pack `name` with `files`, committed and pushed to a bare
     /// repository, reached by a file:// URL.
-    fn new(env: &Env, name: &str, files: &[(&str, String)]) -> Repo {
+    pub fn new(env: &Env, name: &str, files: &[(&str, String)]) -> Repo {
         let work = env.path(&format!("{name}-work"));
         let bare = env.path(&format!("remote/{name}.git"));
         std::fs::create_dir_all(&work).unwrap();
@@ -74,18 +74,18 @@ impl Repo {
         repo
     }
 
-    fn put(&self, file: &str, text: &str) {
+    pub fn put(&self, file: &str, text: &str) {
         let p = self.work.join(file);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
 
-    fn delete(&self, file: &str) {
+    pub fn delete(&self, file: &str) {
         std::fs::remove_file(self.work.join(file)).unwrap();
     }
 
     /// Commits everything and pushes; returns the commit id.
-    fn commit(&self, env: &Env, message: &str) -> String {
+    pub fn commit(&self, env: &Env, message: &str) -> String {
         git(env, &self.work, &["add", "-A"]);
         git(env, &self.work, &["commit", "--quiet", "-m", message]);
         git(env, &self.work, &["push", "--quiet", "origin", "HEAD:main"]);
@@ -99,7 +99,7 @@ impl Repo {
         git(env, &self.work, &["rev-parse", "HEAD"])
     }
 
-    fn set_version(&self, version: &str) {
+    pub fn set_version(&self, version: &str) {
         let p = self.work.join("pack.yaml");
         let text = std::fs::read_to_string(&p).unwrap();
         std::fs::write(
@@ -205,15 +205,8 @@ fn git_pack_add_update_with_changed_removed_added_and_a_local_edit_that_survives
         .stderr_has("Kept your version of team/beta; the pack's new version is stored as version 3")
         .stderr_has("`promptbook revert team/beta 3` takes it")
         .stderr_has("promptbook pack update team --theirs");
-    assert_eq!(
-        env.cmd(&["export", "team/alpha"]).ok().stdout,
-        recipe("alpha", " Now shorter.")
-    );
-    assert_eq!(
-        env.cmd(&["export", "beta"]).ok().stdout,
-        mine,
-        "the local edit was overwritten"
-    );
+    assert_eq!(env.stored("team/alpha"), recipe("alpha", " Now shorter."));
+    assert_eq!(env.stored("beta"), mine, "the local edit was overwritten");
     env.cmd(&["show", "team/gamma"]).fails(4);
     env.cmd(&["render", "team/epsilon", "--var", "topic=x"])
         .ok();
@@ -234,10 +227,7 @@ fn git_pack_add_update_with_changed_removed_added_and_a_local_edit_that_survives
     env.cmd(&["pack", "update", "team", "--theirs", "--yes"])
         .ok()
         .stderr_has("Updated team to 1.1.0.");
-    assert_eq!(
-        env.cmd(&["export", "beta"]).ok().stdout,
-        recipe("beta", " The team's words.")
-    );
+    assert_eq!(env.stored("beta"), recipe("beta", " The team's words."));
     let dump = env.dump();
     assert!(dump.contains("team/beta cur=4 v2"), "{dump}");
     assert!(
@@ -601,10 +591,7 @@ fn remove_keeps_what_the_user_changed() {
         .ok()
         .stderr_has("Kept your changed recipe as `edited`");
     env.cmd(&["show", "untouched"]).fails(4);
-    assert_eq!(
-        env.cmd(&["export", "edited"]).ok().stdout,
-        recipe("edited", " Mine now.")
-    );
+    assert_eq!(env.stored("edited"), recipe("edited", " Mine now."));
     env.cmd(&["pack", "list"])
         .ok()
         .stderr_has("No packs are installed");
@@ -894,10 +881,7 @@ fn on_a_terminal_update_and_remove_ask_first_and_show_progress() {
     assert_eq!(env.dump(), before);
     let shown = on_terminal(&env, &["pack", "update"], "y\n");
     assert!(shown.contains("Updated big to 1.0.0."), "{shown}");
-    assert_eq!(
-        env.cmd(&["export", "big/xx"]).ok().stdout,
-        recipe("xx", " Changed.")
-    );
+    assert_eq!(env.stored("big/xx"), recipe("xx", " Changed."));
     let shown = on_terminal(&env, &["pack", "remove", "big"], "y\n");
     assert!(
         shown.contains("Remove the pack `big`? [y/N]")
@@ -925,13 +909,10 @@ fn authoring_commands_work_on_a_pack_recipe_behind_a_local_one() {
         .stderr_has("team/shared");
     assert_eq!(env.seen(1), recipe("shared", " Team."));
     assert_eq!(
-        env.cmd(&["export", "team/shared"]).ok().stdout,
+        env.stored("team/shared"),
         recipe("shared", " Team, edited.")
     );
-    assert_eq!(
-        env.cmd(&["export", "shared"]).ok().stdout,
-        recipe("shared", " Mine.")
-    );
+    assert_eq!(env.stored("shared"), recipe("shared", " Mine."));
     env.cmd(&["pack", "show", "team"])
         .ok()
         .stdout_has("changed by you");
@@ -943,20 +924,14 @@ fn authoring_commands_work_on_a_pack_recipe_behind_a_local_one() {
     env.cmd(&["revert", "team/shared", "1"])
         .ok()
         .stderr_has("team/shared");
-    assert_eq!(
-        env.cmd(&["export", "team/shared"]).ok().stdout,
-        recipe("shared", " Team.")
-    );
+    assert_eq!(env.stored("team/shared"), recipe("shared", " Team."));
     assert!(
         !env.cmd(&["pack", "show", "team"])
             .ok()
             .stdout
             .contains("changed by you")
     );
-    assert_eq!(
-        env.cmd(&["export", "shared"]).ok().stdout,
-        recipe("shared", " Mine.")
-    );
+    assert_eq!(env.stored("shared"), recipe("shared", " Mine."));
     env.cmd(&["show", "team/shared"])
         .ok()
         .stdout_has("promptbook render team/shared");

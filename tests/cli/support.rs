@@ -233,6 +233,12 @@ impl Cmd {
         self
     }
 
+    /// Runs it in `dir` instead of the environment's folder.
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Cmd {
+        self.inner.current_dir(dir);
+        self
+    }
+
     /// Sets an environment variable.
     pub fn env(mut self, k: &str, v: impl AsRef<std::ffi::OsStr>) -> Cmd {
         self.inner.env(k, v);
@@ -433,6 +439,16 @@ impl Env {
     /// The current YAML of a recipe, as `export` prints it.
     pub fn yaml(&self, name: &str) -> String {
         self.cmd(&["export", name]).ok().stdout.clone()
+    }
+
+    /// The current YAML of a recipe as stored: what `export` prints without the line that
+    /// names a pack's recipe.
+    pub fn stored(&self, name: &str) -> String {
+        let out = self.yaml(name);
+        match out.strip_prefix("# promptbook pack recipe: ") {
+            Some(rest) => rest.split_once('\n').map_or("", |(_, r)| r).to_string(),
+            None => out,
+        }
     }
 }
 
