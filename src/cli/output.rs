@@ -70,9 +70,18 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
         Error::failed(format!("cannot write {}: {e}", path.display()))
             .hint("check that the folder exists and you may write to it")
     };
-    if path.is_dir() {
-        return Err(Error::usage(format!("{} is a folder", path.display()))
-            .hint("give a file name, e.g. add the file's name after the folder"));
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(Error::usage(format!("{} is a folder", path.display()))
+                .hint("give a file name, e.g. add the file's name after the folder"));
+        }
+        // A device or a pipe (`-o /dev/stdout`): there is nothing to replace, so write to it.
+        Ok(m) if !m.is_file() => {
+            std::fs::write(path, bytes).map_err(cannot)?;
+            eprintln!("Wrote {} bytes to {}", bytes.len(), path.display());
+            return Ok(());
+        }
+        _ => {}
     }
     let name = path
         .file_name()

@@ -512,6 +512,43 @@ mod tests {
     }
 
     #[test]
+    fn a_folder_after_the_ref_is_kept_and_recorded() {
+        let parsed = Source::parse("https://example.com/t/mono.git#v1:prompts/team/").unwrap();
+        assert_eq!(
+            parsed,
+            Source::Git {
+                url: "https://example.com/t/mono.git".into(),
+                reference: Some("v1".into()),
+                folder: Some("prompts/team".into()),
+            }
+        );
+        assert_eq!(
+            parsed.recorded_ref(Some("prompts/team")).as_deref(),
+            Some("v1:prompts/team")
+        );
+        let default_branch = Source::parse("git@example.com:t/mono.git#:prompts/ops").unwrap();
+        assert_eq!(
+            default_branch.recorded_ref(Some("prompts/ops")).as_deref(),
+            Some(":prompts/ops")
+        );
+        assert_eq!(
+            Source::from_record("git", "git@example.com:t/mono.git", Some(":prompts/ops")).unwrap(),
+            default_branch
+        );
+        for bad in [
+            "https://example.com/p.git#main:../up",
+            "https://example.com/p.git#main:/abs",
+            "https://example.com/p.git#main:.hidden",
+            "https://example.com/p.git#-x:prompts",
+        ] {
+            assert!(Source::parse(bad).is_err(), "{bad} was accepted");
+        }
+        assert!(
+            Source::from_record("git", "https://example.com/p.git", Some("main:../x")).is_err()
+        );
+    }
+
+    #[test]
     fn refuses_options_and_other_schemes() {
         for bad in [
             "--upload-pack=touch /tmp/x",

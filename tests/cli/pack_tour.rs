@@ -493,6 +493,18 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
         .fails(2)
         .stderr_has("out is a folder");
     assert_eq!(std::fs::read_dir(env.path("out")).unwrap().count(), 0);
+    // A device is written to as it is (there is nothing to replace).
+    env.cmd(&[
+        "pack",
+        "export",
+        "blog-draft",
+        "--name",
+        "w",
+        "-o",
+        "/dev/stdout",
+    ])
+    .ok()
+    .stdout_has("bundle: 1");
     let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
