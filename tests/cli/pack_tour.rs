@@ -522,32 +522,116 @@ fn folder_pack(env: &Env) -> String {
 
 #[test]
 fn the_readme_walkthrough_for_sharing_a_pack() {
-    let env = Env::new();
-    // init: what it says next is what works.
-    let init = env.cmd(&["pack", "init", "team-prompts"]).ok();
+    // The team lead, as README's "Sharing recipes with a team" tells it.
+    let lead = Env::new();
+    let init = lead.cmd(&["pack", "init", "team-prompts"]).ok();
     assert_eq!(
         init.stderr,
         "Created the pack `team-prompts` in team-prompts: pack.yaml, example.yaml, README.md.\n\
          Next: add recipes (promptbook pack export --tag TAG --dir team-prompts), check them (promptbook pack build team-prompts), then commit and push the folder.\n"
     );
-    let bare = env.path("remote/team-prompts.git");
-    std::fs::create_dir_all(&bare).unwrap();
-    git(&env, &bare, &["init", "--quiet", "--bare"]);
-    let work = env.path("team-prompts");
-    git(&env, &work, &["init", "--quiet"]);
-    env.cmd(&["pack", "build", "team-prompts"]).ok();
-    git(&env, &work, &["add", "-A"]);
-    git(&env, &work, &["commit", "--quiet", "-m", "First"]);
-    git(
-        &env,
-        &work,
-        &["push", "--quiet", bare.to_str().unwrap(), "HEAD:main"],
-    );
-    let url = format!("file://{}", bare.display());
-    env.cmd(&["pack", "add", &format!("{url}#main")])
+    lead.cmd(&["pack", "export", "support-reply", "--dir", "team-prompts"])
         .ok()
-        .stderr_has(&format!(
-            "Installed team-prompts 0.1.0 from {url}#main at commit"
+        .stderr_has("Wrote 1 recipe to team-prompts.");
+    lead.cmd(&["pack", "build", "team-prompts"])
+        .ok()
+        .stderr_has("Built team-prompts 0.1.0 (2 recipes); install it with `promptbook pack add team-prompts-0.1.0.pbpack.yaml`.");
+    let work = lead.path("team-prompts");
+    let bare = lead.path("remote/team-prompts.git");
+    std::fs::create_dir_all(&bare).unwrap();
+    git(&lead, &bare, &["init", "--quiet", "--bare"]);
+    git(&lead, &work, &["init", "--quiet"]);
+    let push = |message: &str| {
+        git(&lead, &work, &["add", "-A"]);
+        git(&lead, &work, &["commit", "--quiet", "-m", message]);
+        git(
+            &lead,
+            &work,
+            &["push", "--quiet", bare.to_str().unwrap(), "HEAD:main"],
+        );
+        git(&lead, &work, &["rev-parse", "HEAD"])
+    };
+    let first = push("First recipes");
+    let url = format!("file://{}", bare.display());
+
+    // A colleague installs it with one command.
+    let mate = Env::new();
+    let added = mate.cmd(&["pack", "add", &format!("{url}#main")]).ok();
+    assert_eq!(
+        added.stderr,
+        format!(
+            "Installed team-prompts 0.1.0 from {url}#main at commit {}: 2 recipes.\n\
+             note: `support-reply` is also your own recipe, which keeps the name; use `team-prompts/support-reply` for the pack's\n\
+             Render one with `promptbook render team-prompts/example`; `promptbook pack update team-prompts` fetches new versions.\n",
+            &first[..12]
+        )
+    );
+    assert_eq!(
+        added.stdout,
+        "  team-prompts/example\n  team-prompts/support-reply\n"
+    );
+    let list = mate.cmd(&["pack", "list"]).ok().stdout;
+    assert!(
+        list.starts_with("NAME          VERSION  RECIPES  CHANGED  SOURCE\n"),
+        "{list}"
+    );
+    assert!(
+        list.contains(&format!(
+            "team-prompts  0.1.0    2        0        {url}#main @ {}",
+            &first[..12]
+        )),
+        "{list}"
+    );
+
+    // The colleague changes the pack's recipe (export, edit, add) ...
+    mate.cmd(&["export", "team-prompts/example", "-o", "mine.yaml"])
+        .ok();
+    let mine = std::fs::read_to_string(mate.path("mine.yaml"))
+        .unwrap()
+        .replace("three sentences", "two sentences");
+    mate.write("mine.yaml", &mine);
+    mate.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("updated team-prompts/example (now version 2)");
+    // ... while the team releases 0.2.0.
+    let edit = |file: &str, from: &str, to: &str| {
+        let p = work.join(file);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{file} lacks {from:?}");
+        std::fs::write(&p, text.replace(from, to)).unwrap();
+    };
+    edit("example.yaml", "prefer: haiku", "prefer: sonnet");
+    edit("pack.yaml", "version: \"0.1.0\"", "version: \"0.2.0\"");
+    let second = push("0.2.0");
+
+    let before = mate.dump();
+    mate.cmd(&["pack", "update"])
+        .fails(2)
+        .stdout_has(&format!(
+            "team-prompts 0.1.0 → 0.2.0 (commit {} → {})\n  kept yours    team-prompts/example  (you changed it; the pack's new version goes to its history)\n",
+            &first[..12],
+            &second[..12]
         ))
-        .stderr_has("Render one with `promptbook render team-prompts/example`");
+        .stdout_has("--- team-prompts/example (pack 0.1.0)\n+++ team-prompts/example (pack 0.2.0)\n")
+        .stdout_has("-  prefer: haiku\n+  prefer: sonnet\n")
+        .stderr_has("error: not updating without confirmation\n  hint: pass --yes to apply the update from a script, or --dry-run to only see it");
+    assert_eq!(mate.dump(), before);
+    mate.cmd(&["pack", "update", "--yes"]).ok().stderr_has(
+        "Updated team-prompts to 0.2.0.\n\
+         Kept your version of team-prompts/example; the pack's new version is stored as version 3 (`promptbook revert team-prompts/example 3` takes it).\n  \
+         To take all of the pack's versions: `promptbook pack update team-prompts --theirs` (yours stay in the history).\n",
+    );
+    mate.cmd(&["pack", "show", "team-prompts"])
+        .ok()
+        .stdout_has("team-prompts 0.2.0\n")
+        .stdout_has(&format!("Commit:     {second}\n"))
+        .stdout_has("Recipes (2 recipes, 1 changed by you):\n")
+        .stdout_has("  team-prompts/example        example.yaml        changed by you (updates keep your version)\n");
+    mate.cmd(&["render", "example", "--var", "question=Why?"])
+        .ok()
+        .stdout_has("two sentences");
+    mate.cmd(&["history", "example"])
+        .ok()
+        .stdout_has("v2 (current)")
+        .stderr_has("v2 is in use; v3 is newer but not in use");
 }
