@@ -52,7 +52,8 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
     Ok(out)
 }
 
-/// The recipe files named: files as given, folders searched for .yaml/.yml (not pack.yaml).
+/// The recipe files named: files as given, folders searched for .yaml/.yml (not pack.yaml,
+/// and not bundles, which are said in a note).
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for p in paths {
@@ -88,6 +89,11 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         }
         if path.is_dir() {
             walk(&path, files)?;
+        } else if crate::pack::files::is_bundle_file(name) {
+            eprintln!(
+                "note: skipped {}: a pack bundle, not a recipe (`promptbook pack add {0}` installs it)",
+                path.display()
+            );
         } else if (name.ends_with(".yaml") || name.ends_with(".yml")) && name != "pack.yaml" {
             files.push(path);
         }

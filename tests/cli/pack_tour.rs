@@ -103,8 +103,31 @@ fn a_pack_checked_with_pack_build_as_its_readme_says_still_installs_from_git() {
         .stderr_has("Installed team-prompts 0.1.0")
         .stderr_has("note: team-prompts.pbpack.yaml: skipped: a pack bundle")
         .stderr_has("note: release.yaml: skipped: a pack bundle")
+        .stderr_has("note: ci.yaml: skipped: YAML without")
         .stdout_has("team-prompts/example")
         .stdout_has("team-prompts/notes");
+    // `add` of the folder (the user's own recipes, all or nothing: the tool's YAML goes)
+    // takes the recipes and says it passed over the bundle; `add` of the bundle itself says
+    // how to install it.
+    let lib = Env::new();
+    let refused = lib.cmd(&["add", repo.work.to_str().unwrap()]).run();
+    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    refused
+        .stderr_has("release.yaml:5:1: unknown field `bundle`")
+        .stderr_has("ci.yaml:1:1: unknown field `jobs`");
+    repo.delete("ci.yaml");
+    repo.delete("release.yaml");
+    lib.cmd(&["add", repo.work.to_str().unwrap()])
+        .ok()
+        .stderr_has("added notes")
+        .stderr_has("note: skipped ")
+        .stderr_has("team-prompts.pbpack.yaml: a pack bundle, not a recipe (`promptbook pack add ");
+    lib.cmd(&[
+        "add",
+        env.path("team-prompts-0.1.0.pbpack.yaml").to_str().unwrap(),
+    ])
+    .fails(3)
+    .stderr_has("this is a pack bundle, not a recipe: `promptbook pack add ");
     env.cmd(&["pack", "update", "--yes"])
         .ok()
         .stderr_has("up to date");

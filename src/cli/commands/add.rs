@@ -123,7 +123,16 @@ pub fn read_recipe(file: &Path) -> Result<(Recipe, String, Option<String>)> {
     let origin = file.display().to_string();
     let bytes =
         std::fs::read(file).map_err(|e| Error::not_found(format!("cannot read {origin}: {e}")))?;
-    let recipe = Recipe::parse_bytes(&bytes, &origin)?;
+    let recipe = Recipe::parse_bytes(&bytes, &origin).map_err(|e| {
+        let e = Error::from(e);
+        if bytes.starts_with(b"# promptbook pack bundle") {
+            e.hint(format!(
+                "this is a pack bundle, not a recipe: `promptbook pack add {origin}` installs it"
+            ))
+        } else {
+            e
+        }
+    })?;
     let text = String::from_utf8(bytes).expect("checked by parse_bytes");
     let Some((address, rest)) = provenance::read(&text) else {
         return Ok((recipe, text, None));
