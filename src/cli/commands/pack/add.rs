@@ -9,18 +9,22 @@ use crate::pack::source::Source;
 
 /// Install a pack from a folder, a bundle file, or a git repository.
 ///
-/// SOURCE is a pack folder, a bundle file (made by `pack build` or `pack export -o`), or a
-/// git repository: https://…, git@host:path, ssh://… or file://…, with an optional #REF (a
-/// branch, tag or commit; default: the default branch). Git runs as `git` does for you, with
-/// your credentials. The commit is recorded, so `pack update` knows what changed. Every recipe
-/// is checked first: one bad file and nothing is installed.
+/// SOURCE is a pack folder, a bundle file (made by `pack build` or `pack export -o`; gzip-
+/// compressed is fine), or a git repository: https://…, git@host:path, ssh://… or file://…,
+/// with an optional #REF (a branch, tag or commit; default: the default branch). For a pack in
+/// a folder of the repository add :FOLDER after the ref (#main:prompts/team, or #:prompts/team
+/// for the default branch); the only pack in a repository is found without it. Git runs as
+/// `git` does for you, with your credentials. The commit is recorded, so `pack update` knows
+/// what changed. Every recipe is checked first: one bad file and nothing is installed.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook pack add https://github.com/acme/team-prompts.git#v1.2
   promptbook pack add git@github.com:acme/team-prompts.git#main
   promptbook pack add file:///srv/git/team-prompts.git
+  promptbook pack add https://github.com/acme/monorepo.git#main:prompts/team
   promptbook pack add ./team-prompts            (a folder with pack.yaml)
-  promptbook pack add team-prompts-1.2.0.pbpack.yaml")]
+  promptbook pack add team-prompts-1.2.0.pbpack.yaml
+  promptbook pack add team-prompts-1.2.0.pbpack.yaml.gz")]
 pub struct Args {
     /// A folder, a bundle file, or a git URL with an optional #REF.
     #[arg(value_name = "SOURCE")]
