@@ -61,7 +61,7 @@ fn a_pack_checked_with_pack_build_as_its_readme_says_still_installs_from_git() {
         .stderr_has("Wrote ")
         .stderr_has("../team-prompts-0.1.0.pbpack.yaml")
         .stderr_has("Built team-prompts 0.1.0 (2 recipes)");
-    assert!(!built.stderr.contains("note:"), "{}", built.stderr);
+    assert!(!built.stderr().contains("note:"), "{}", built.stderr());
     assert!(env.path("team-prompts-0.1.0.pbpack.yaml").is_file());
     assert!(!repo.work.join("team-prompts-0.1.0.pbpack.yaml").exists());
     // From a folder below the pack folder too.
@@ -80,7 +80,8 @@ fn a_pack_checked_with_pack_build_as_its_readme_says_still_installs_from_git() {
     // it under a plain name, and a tool's YAML are committed with the recipes.
     env.cmd(&["pack", "build", ".", "-o", "team-prompts.pbpack.yaml"])
         .current_dir(&repo.work)
-        .ok();
+        .ok()
+        .stderr_has("Wrote ");
     std::fs::copy(
         repo.work.join("team-prompts.pbpack.yaml"),
         repo.work.join("release.yaml"),
@@ -111,7 +112,7 @@ fn a_pack_checked_with_pack_build_as_its_readme_says_still_installs_from_git() {
     // how to install it.
     let lib = Env::new();
     let refused = lib.cmd(&["add", repo.work.to_str().unwrap()]).run();
-    assert_eq!(refused.code, 3, "{}", refused.stderr);
+    assert_eq!(refused.code, 3, "{}", refused.stderr());
     refused
         .stderr_has("release.yaml:5:1: unknown field `bundle`")
         .stderr_has("ci.yaml:1:1: unknown field `jobs`");
@@ -143,7 +144,9 @@ fn a_pack_checked_with_pack_build_as_its_readme_says_still_installs_from_git() {
 fn history_marks_the_version_in_use_after_an_update_kept_a_local_edit() {
     let env = Env::new();
     let repo = Repo::new(&env, "team", &[("notes.yaml", recipe("notes", ""))]);
-    env.cmd(&["pack", "add", &repo.url]).ok();
+    env.cmd(&["pack", "add", &repo.url])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
     env.write("notes.yaml", recipe("notes", " Mine."));
     env.cmd(&["add", "notes.yaml"])
         .ok()
@@ -187,7 +190,9 @@ fn history_marks_the_version_in_use_after_an_update_kept_a_local_edit() {
     assert_eq!(flags, [(3, false), (2, true), (1, false)]);
 
     // Taking the pack's version makes the newest current again; nothing more is said.
-    env.cmd(&["revert", "team/notes", "3"]).ok();
+    env.cmd(&["revert", "team/notes", "3"])
+        .ok()
+        .stderr_has("Reverted `team/notes` to version 3: stored as version 4.");
     let history = env.cmd(&["history", "notes"]).ok();
     assert!(
         history
@@ -197,7 +202,11 @@ fn history_marks_the_version_in_use_after_an_update_kept_a_local_edit() {
             .unwrap()
             .starts_with("v4 (current)")
     );
-    assert!(!history.stderr.contains("not in use"), "{}", history.stderr);
+    assert!(
+        !history.stderr().contains("not in use"),
+        "{}",
+        history.stderr()
+    );
 }
 
 #[test]
@@ -213,7 +222,9 @@ fn an_exported_pack_recipe_goes_back_to_the_pack_not_to_my_own_of_the_same_name(
         "team-prompts/meeting-actions.yaml",
         recipe("meeting-actions", " Team style."),
     );
-    env.cmd(&["pack", "add", dir.to_str().unwrap()]).ok();
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stderr_has("note: `meeting-actions` is also your own recipe, which keeps the name");
     let mine_before = env.yaml("meeting-actions");
 
     env.cmd(&[
@@ -222,7 +233,8 @@ fn an_exported_pack_recipe_goes_back_to_the_pack_not_to_my_own_of_the_same_name(
         "-o",
         "meeting-actions.yaml",
     ])
-    .ok();
+    .ok()
+    .stderr_has("Wrote ");
     let exported = std::fs::read_to_string(env.path("meeting-actions.yaml")).unwrap();
     assert!(
         exported.starts_with("# promptbook pack recipe: team-prompts/meeting-actions ("),
@@ -327,6 +339,7 @@ fn a_pack_in_a_folder_of_a_repository_is_found_chosen_and_pinned() {
     repo.commit(&env, "ops pack; newer notes");
     env.cmd(&["pack", "update", "team", "--yes"])
         .ok()
+        .stderr_has("Updated team to 1.0.0.")
         .stdout_has("changed       team/notes");
     env.cmd(&["pack", "update", "team", "--ref", "main", "--yes"])
         .ok()
@@ -349,6 +362,7 @@ fn a_pack_in_a_folder_of_a_repository_is_found_chosen_and_pinned() {
     // Chosen by its folder, with or without a ref.
     env.cmd(&["pack", "add", &format!("{}#:prompts/ops/", repo.url)])
         .ok()
+        .stderr_has("Installed ops 1.0.0")
         .stdout_has("ops/deploy");
     env.cmd(&["pack", "show", "ops"])
         .ok()
@@ -357,7 +371,9 @@ fn a_pack_in_a_folder_of_a_repository_is_found_chosen_and_pinned() {
 
     // A working copy on disk: the only pack below a folder is found; several are listed.
     let work = repo.work.to_str().unwrap();
-    env.cmd(&["pack", "remove", "ops", "--yes"]).ok();
+    env.cmd(&["pack", "remove", "ops", "--yes"])
+        .ok()
+        .stderr_has("Removed the pack `ops`");
     env.cmd(&["pack", "add", &format!("{work}/prompts")])
         .fails(2)
         .stderr_has("holds 2 packs");
@@ -411,6 +427,7 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
     other
         .cmd(&["pack", "add", "writing.pbpack.yaml.gz"])
         .ok()
+        .stderr_has("Installed writing 0.1.0 from ")
         .stdout_has("writing/blog-draft");
 
     // A bundle compressed by gzip by hand installs too.
@@ -421,7 +438,8 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
         "-o",
         "team.pbpack.yaml",
     ])
-    .ok();
+    .ok()
+    .stderr_has("Built team 1.0.0 (1 recipe)");
     let status = std::process::Command::new("gzip")
         .arg(env.path("team.pbpack.yaml"))
         .status()
@@ -434,6 +452,7 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
             env.path("team.pbpack.yaml.gz").to_str().unwrap(),
         ])
         .ok()
+        .stderr_has("Installed team 1.0.0")
         .stdout_has("team/notes");
 
     // A zip archive, an xz file: what it is and how to unpack it, not "not valid UTF-8".
@@ -496,8 +515,11 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
         "-o",
         "all.pbpack.yaml.gz",
     ])
-    .ok();
-    env.cmd(&["pack", "add", "writing.pbpack.yaml.gz"]).ok();
+    .ok()
+    .stderr_has("Exported ");
+    env.cmd(&["pack", "add", "writing.pbpack.yaml.gz"])
+        .ok()
+        .stderr_has("Installed writing 0.1.0");
     env.cmd(&[
         "pack",
         "export",
@@ -527,6 +549,7 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
         "/dev/stdout",
     ])
     .ok()
+    .stderr_has("bytes to /dev/stdout")
     .stdout_has("bundle: 1");
     let leftovers: Vec<_> = std::fs::read_dir(env.dir.path())
         .unwrap()
@@ -549,7 +572,7 @@ fn the_readme_walkthrough_for_sharing_a_pack() {
     let lead = Env::new();
     let init = lead.cmd(&["pack", "init", "team-prompts"]).ok();
     assert_eq!(
-        init.stderr,
+        init.stderr(),
         "Created the pack `team-prompts` in team-prompts: pack.yaml, example.yaml, README.md.\n\
          Next: add recipes (promptbook pack export --tag TAG --dir team-prompts), check them (promptbook pack build team-prompts), then commit and push the folder.\n"
     );
@@ -581,7 +604,7 @@ fn the_readme_walkthrough_for_sharing_a_pack() {
     let mate = Env::new();
     let added = mate.cmd(&["pack", "add", &format!("{url}#main")]).ok();
     assert_eq!(
-        added.stderr,
+        added.stderr(),
         format!(
             "Installed team-prompts 0.1.0 from {url}#main at commit {}: 2 recipes.\n\
              note: `support-reply` is also your own recipe, which keeps the name; use `team-prompts/support-reply` for the pack's\n\
@@ -593,7 +616,7 @@ fn the_readme_walkthrough_for_sharing_a_pack() {
         added.stdout,
         "  team-prompts/example\n  team-prompts/support-reply\n"
     );
-    let list = mate.cmd(&["pack", "list"]).ok().stdout;
+    let list = mate.cmd(&["pack", "list"]).ok().stdout.clone();
     assert!(
         list.starts_with("NAME          VERSION  RECIPES  CHANGED  SOURCE\n"),
         "{list}"
@@ -608,7 +631,8 @@ fn the_readme_walkthrough_for_sharing_a_pack() {
 
     // The colleague changes the pack's recipe (export, edit, add) ...
     mate.cmd(&["export", "team-prompts/example", "-o", "mine.yaml"])
-        .ok();
+        .ok()
+        .stderr_has("Wrote ");
     let mine = std::fs::read_to_string(mate.path("mine.yaml"))
         .unwrap()
         .replace("three sentences", "two sentences");
