@@ -72,8 +72,10 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
-            return Err(Error::usage(format!("{} is a folder", path.display()))
-                .hint("give a file name, e.g. add the file's name after the folder"));
+            return Err(
+                Error::failed(format!("cannot write {}: it is a folder", path.display()))
+                    .hint("give a file name, e.g. add the file's name after the folder"),
+            );
         }
         // A device or a pipe (`-o /dev/stdout`): there is nothing to replace, so write to it.
         Ok(m) if !m.is_file() => {

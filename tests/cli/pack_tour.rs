@@ -535,8 +535,8 @@ fn bundles_travel_compressed_and_a_failed_export_leaves_no_file() {
     // Into a folder: refused before anything is written, and the folder is left alone.
     std::fs::create_dir_all(env.path("out")).unwrap();
     env.cmd(&["pack", "export", "blog-draft", "--name", "w", "-o", "out"])
-        .fails(2)
-        .stderr_has("out is a folder");
+        .fails(1)
+        .stderr_has("out: it is a folder");
     assert_eq!(std::fs::read_dir(env.path("out")).unwrap().count(), 0);
     // A device is written to as it is (there is nothing to replace).
     env.cmd(&[
