@@ -9,6 +9,7 @@ pub mod edit;
 #[allow(unsafe_code)]
 pub mod clipboard;
 pub mod config;
+pub mod decode;
 pub mod error;
 pub mod fill;
 pub mod mcp;

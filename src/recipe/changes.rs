@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::{ExampleInput, RecipeFile};
-use crate::yaml;
 
 /// Lines of context around each change in a unified diff.
 pub const CONTEXT_LINES: usize = 3;
@@ -74,10 +73,7 @@ pub fn summarize(old: &str, new: &str) -> String {
     if old == new {
         return "no change".into();
     }
-    let (Ok(a), Ok(b)) = (
-        yaml::from_str::<RecipeFile>(old),
-        yaml::from_str::<RecipeFile>(new),
-    ) else {
+    let (Some(a), Some(b)) = (super::read_fields(old), super::read_fields(new)) else {
         return format!("text changed ({})", line_counts(old, new));
     };
     let mut parts: Vec<String> = Vec::new();

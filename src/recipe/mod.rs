@@ -2,6 +2,7 @@
 
 pub mod changes;
 pub mod check;
+pub mod decode;
 pub mod lint;
 mod located;
 pub mod render_form;
@@ -168,28 +169,32 @@ impl Recipe {
             )
             .hint("split it into smaller recipes, or move long text into a variable given with @file")]));
         }
-        let def: RecipeFile = yaml::from_str(source).map_err(|e| {
-            let hint = yaml_hint(&e.message);
-            let mut d = Diagnostic::error(e.message, e.position);
-            d.hint = hint;
-            invalid(vec![d])
-        })?;
-        let (compiled, diagnostics) = validate(&def);
+        let (decoded, mut diagnostics) = read_tree(source, true).map_err(invalid)?;
+        let (compiled, more) = validate(&decoded);
+        diagnostics.extend(more);
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            diagnostics.sort_by_key(|d| d.position.map(|p| (p.line, p.column)));
             return Err(invalid(diagnostics));
         }
-        Ok(Recipe { def, compiled })
+        Ok(Recipe {
+            def: decoded.def,
+            compiled,
+        })
     }
 
     /// Reads a recipe stored in the library for rendering. It was fully validated when it
     /// was added, so this skips its `tests:` and the checks that only matter when a recipe
     /// is written; templates are still compiled (and any error still reported).
     pub fn parse_for_render(source: &str, origin: &str) -> Result<Recipe, Invalid> {
-        let fields: RenderFields = yaml::from_str(source).map_err(|e| Invalid {
+        let invalid = |diagnostics| Invalid {
             origin: origin.to_string(),
-            diagnostics: vec![Diagnostic::error(e.message, e.position)],
-        })?;
-        Recipe::stored(RecipeFile::from(fields), origin)
+            diagnostics,
+        };
+        let (decoded, diagnostics) = read_tree(source, false).map_err(invalid)?;
+        if !diagnostics.is_empty() {
+            return Err(invalid(diagnostics));
+        }
+        Recipe::stored(decoded.def, origin)
     }
 
     /// Reads a stored recipe for rendering from its render form (see [`render_form`]),
@@ -269,15 +274,54 @@ impl Recipe {
     }
 }
 
+/// Parses the YAML and reads the recipe field by field: the recipe (with what could not be
+/// read left neutral) and every problem found, or the YAML error when the text is not YAML.
+fn read_tree(
+    source: &str,
+    with_tests: bool,
+) -> Result<(decode::Decoded, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let tree = yaml::parse_tree(source).map_err(|e| {
+        let hint = yaml_hint(&e.message);
+        let mut d = Diagnostic::error(e.message, e.position);
+        d.hint = hint;
+        vec![d]
+    })?;
+    let mut decoder = crate::decode::Decoder::default();
+    let decoded = decode::recipe(&tree, with_tests, &mut decoder);
+    let diagnostics: Vec<Diagnostic> = decoder
+        .problems
+        .into_iter()
+        .map(|p| Diagnostic {
+            severity: Severity::Error,
+            message: p.message,
+            position: p.position,
+            hint: p.hint,
+        })
+        .collect();
+    match decoded {
+        Some(decoded) => Ok((decoded, diagnostics)),
+        None => Err(diagnostics),
+    }
+}
+
+/// Parses recipe YAML into its fields without the checks of [`Recipe::parse`] (for
+/// comparing stored versions); None when a field cannot be read.
+pub fn read_fields(source: &str) -> Option<RecipeFile> {
+    match read_tree(source, true) {
+        Ok((decoded, problems)) if problems.is_empty() => Some(decoded.def),
+        _ => None,
+    }
+}
+
 fn yaml_hint(message: &str) -> Option<String> {
-    if message.starts_with("unknown field") {
-        Some("remove or rename the field; the allowed fields are listed after `expected`".into())
-    } else if message.starts_with("duplicate mapping key") {
+    if message.starts_with("duplicate mapping key") {
         Some("each key may appear once; remove one of them".into())
-    } else if message.starts_with("missing field") {
-        Some("add the field".into())
+    } else if message.starts_with("unclosed") {
+        Some(
+            "close it (`]` or `}`), or put the whole value in quotes if the bracket is text".into(),
+        )
     } else {
-        Some("check the indentation and quoting at that place; a value with `: ` or `#` needs quotes".into())
+        Some("check the indentation and quoting there and on the line before; a value with `: ` or `#` needs quotes, and every `[` or `{` must be closed".into())
     }
 }
 
@@ -310,43 +354,33 @@ pub fn file_position(template_at: Position, line: usize, column: usize) -> Posit
     }
 }
 
-fn validate(def: &RecipeFile) -> (Compiled, Vec<Diagnostic>) {
+fn validate(decoded: &decode::Decoded) -> (Compiled, Vec<Diagnostic>) {
+    let def = &decoded.def;
+    let broken = &decoded.broken_vars;
     let mut out = Vec::new();
     let name = &def.name;
-    if !is_kebab(name) {
+    if !decoded.broken_head && !is_kebab(name) {
         out.push(
             Diagnostic::error(format!("the name {:?} is not kebab-case", name.value), Some(name.position))
                 .hint("use lowercase letters, digits and single dashes, e.g. `blog-draft` (64 characters at most)"),
         );
     }
-    if def.title.trim().is_empty() {
+    if !decoded.broken_head && def.title.trim().is_empty() {
         out.push(
             Diagnostic::error("the title is empty", Some(name.position))
                 .hint("add `title: A short human title`"),
         );
     }
     validate_model(def, &mut out);
-    validate_variables(def, &mut out);
+    validate_variables(def, broken, &mut out);
     let compiled = compile_templates(def, &mut out);
-    validate_examples(def, &mut out);
-    validate_tests(def, &mut out);
+    validate_examples(def, broken, &mut out);
+    validate_tests(def, broken, &mut out);
     (compiled, out)
 }
 
 fn validate_model(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
     let at = Some(def.name.position);
-    if let Some(t) = def.model.temperature.filter(|t| !(0.0..=2.0).contains(t)) {
-        out.push(
-            Diagnostic::error(format!("model.temperature {t} is out of range"), at)
-                .hint("use a value from 0 to 2"),
-        );
-    }
-    if def.model.max_tokens == Some(0) {
-        out.push(
-            Diagnostic::error("model.max_tokens is 0", at)
-                .hint("give the most tokens the answer may take, e.g. 1000"),
-        );
-    }
     if def
         .model
         .prefer
@@ -360,8 +394,11 @@ fn validate_model(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn validate_variables(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+fn validate_variables(def: &RecipeFile, broken: &[String], out: &mut Vec<Diagnostic>) {
     for (name, var) in &def.variables {
+        if broken.contains(name) {
+            continue;
+        }
         let at = Some(var.position);
         if !is_var_name(name) {
             out.push(
@@ -400,26 +437,20 @@ fn validate_variables(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
                 .hint("only integer and number variables take min and max"),
             );
         }
-        for (bound, value) in [("min", var.min), ("max", var.max)] {
-            if let Some(v) = value.filter(|v| !v.is_finite()) {
-                out.push(
-                    Diagnostic::error(format!("`{name}` has {bound} {v}, not a number"), at).hint(
-                        format!(
-                            "give {bound} as a finite number, e.g. {bound}: 10, or leave it out"
-                        ),
-                    ),
-                );
-            }
-        }
+        let crossed = matches!((var.min, var.max), (Some(min), Some(max)) if min > max);
         if let (Some(min), Some(max)) = (var.min, var.max)
-            && min > max
+            && crossed
         {
             out.push(
-                Diagnostic::error(format!("`{name}` has min {min} above max {max}"), at)
-                    .hint("swap them"),
+                Diagnostic::error(
+                    format!("`variables.{name}` has `min` {min} above `max` {max}"),
+                    at,
+                )
+                .hint("swap them: `min` is the smallest value allowed, `max` the largest"),
             );
         }
         if let Some(default) = &var.default
+            && !crossed
             && let Err(e) = values::check(name, var, default.clone())
         {
             let mut d = Diagnostic::error(format!("invalid default: {}", e.message), at);
@@ -489,7 +520,7 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
         (Some(p), true) => compiled.prompt = compile("prompt", p, out),
         (None, false) => {
             for (i, m) in def.messages.iter().enumerate() {
-                if let Some(t) = compile(&format!("messages[{i}]"), &m.content, out) {
+                if let Some(t) = compile(&format!("messages[{}]", i + 1), &m.content, out) {
                     compiled.messages.push((m.role, t));
                 }
             }
@@ -561,6 +592,7 @@ fn first_line(s: &str) -> &str {
 /// Checks values given for a recipe's variables (an example's input or a test's vars).
 fn check_values(
     def: &RecipeFile,
+    broken: &[String],
     what: &str,
     given: &IndexMap<String, Value>,
     at: Position,
@@ -568,6 +600,9 @@ fn check_values(
     out: &mut Vec<Diagnostic>,
 ) {
     for (name, value) in given {
+        if broken.contains(name) {
+            continue;
+        }
         match def.variables.get(name) {
             None => {
                 let hint = match did_you_mean(name, def.variables.keys().map(String::as_str)) {
@@ -609,11 +644,12 @@ fn check_values(
     }
 }
 
-fn validate_examples(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+fn validate_examples(def: &RecipeFile, broken: &[String], out: &mut Vec<Diagnostic>) {
     for (i, ex) in def.examples.iter().enumerate() {
         if let ExampleInput::Vars(vars) = &ex.input {
             check_values(
                 def,
+                broken,
                 &format!("example {}", i + 1),
                 vars,
                 ex.position,
@@ -624,13 +660,13 @@ fn validate_examples(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn validate_tests(def: &RecipeFile, out: &mut Vec<Diagnostic>) {
+fn validate_tests(def: &RecipeFile, broken: &[String], out: &mut Vec<Diagnostic>) {
     for (i, case) in def.tests.iter().enumerate() {
         let what = match &case.name {
             Some(n) => format!("test {} ({n})", i + 1),
             None => format!("test {}", i + 1),
         };
-        check_values(def, &what, &case.vars, case.position, true, out);
+        check_values(def, broken, &what, &case.vars, case.position, true, out);
         for re in &case.expect.matches {
             if let Err(e) = regex::Regex::new(re) {
                 out.push(

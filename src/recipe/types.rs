@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Located;
 
 /// One prompt recipe, as written in its YAML file.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "promptbook recipe",
@@ -60,9 +60,11 @@ pub struct ModelHints {
     pub prefer: Option<String>,
     /// Sampling temperature, 0 to 2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 2))]
     pub temperature: Option<f64>,
-    /// The most tokens the answer may take.
+    /// The most tokens the answer may take (1 to 1,000,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1_000_000))]
     pub max_tokens: Option<u32>,
     /// Why this model: one line for the people who use the recipe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -158,7 +160,7 @@ impl Role {
 }
 
 /// One turn of a multi-turn recipe.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageTemplate {
     pub role: Role,
@@ -186,7 +188,7 @@ pub enum ExampleInput {
 }
 
 /// An offline check of the rendered prompt.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestCase {
     /// A name shown when the case fails.
@@ -203,7 +205,7 @@ pub struct TestCase {
 /// Expectations on a rendered prompt. `contains`, `not_contains` and `matches` read the
 /// system prompt and the turns the case's values render, not the few-shot examples (the same
 /// in every case); `max_input_tokens` counts everything that is sent.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// Strings the rendered prompt must contain.
@@ -218,50 +220,4 @@ pub struct Expect {
     /// The most estimated input tokens the rendered prompt may take.
     #[serde(default)]
     pub max_input_tokens: Option<u64>,
-}
-
-/// What rendering reads of a stored recipe: every field but `tests`, which serde then skips
-/// unread (unknown fields are not denied here). Stored recipes were validated when added, so
-/// the render path need not build test cases nor compile their regular expressions.
-#[derive(Debug, Deserialize)]
-pub(crate) struct RenderFields {
-    name: Located<String>,
-    title: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    model: ModelHints,
-    #[serde(default)]
-    variables: IndexMap<String, Located<Variable>>,
-    #[serde(default)]
-    system: Option<Located<String>>,
-    #[serde(default)]
-    prompt: Option<Located<String>>,
-    #[serde(default)]
-    messages: Vec<Located<MessageTemplate>>,
-    #[serde(default)]
-    examples: Vec<Located<Example>>,
-}
-
-impl From<RenderFields> for RecipeFile {
-    fn from(f: RenderFields) -> RecipeFile {
-        RecipeFile {
-            name: f.name,
-            title: f.title,
-            description: f.description,
-            version: f.version,
-            tags: f.tags,
-            model: f.model,
-            variables: f.variables,
-            system: f.system,
-            prompt: f.prompt,
-            messages: f.messages,
-            examples: f.examples,
-            tests: Vec::new(),
-        }
-    }
 }

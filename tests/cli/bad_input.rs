@@ -23,7 +23,7 @@ fn rejected(content: &[u8], expect: &[&str]) -> Run {
 fn broken_yaml_shows_line_and_column() {
     rejected(
         b"name: x\ntitle: [unclosed\nprompt: hi\n",
-        &["bad.yaml:2:8:"],
+        &["bad.yaml:3:7:", "every `[` or `{` must be closed"],
     );
 }
 
@@ -206,6 +206,107 @@ fn unknown_format_is_a_usage_error() {
 fn a_bound_that_is_not_a_finite_number_is_refused() {
     rejected(
         b"name: nums\ntitle: Numbers\nvariables:\n  n: { type: number, min: .inf }\nprompt: \"N is {{n}}\"\n",
-        &["bad.yaml:4:6: `n` has min inf, not a number", "finite number"],
+        &["bad.yaml:4:27: `variables.n.min` must be a number, e.g. 10 or 2.5, not the number .inf"],
+    );
+}
+
+/// A recipe with a wrong type in every section: one run names each by its path, says what
+/// was expected and found, and where.
+#[test]
+fn every_wrong_type_is_reported_at_once_by_its_path() {
+    let r = rejected(
+        b"name: [a, b]
+title: Numbers everywhere
+tags: 5
+model:
+  prefer: [sonnet]
+  max_tokens: 10000000000000
+  temperature: hot
+variables:
+  words: { type: int, min: two hundred, max: 4000 }
+  topic: string
+  count: { type: integer, min: 500, max: 100 }
+  level: { type: number, requird: true }
+examples: { input: x }
+tests: 3
+prompt: Write {{words}} words about {{topic}}, {{count}} times at {{level}}.
+",
+        &[
+            "bad.yaml has 12 problems:",
+            "bad.yaml:1:7: `name` must be a kebab-case name, e.g. blog-draft, not a list",
+            "bad.yaml:3:7: `tags` must be a list, e.g. `tags: [writing, email]`, not the number 5",
+            "bad.yaml:6:15: `model.max_tokens` must be a whole number from 1 to 1,000,000, not the number 10000000000000",
+            "bad.yaml:7:16: `model.temperature` must be a number from 0 to 2, e.g. 0.7, not the text \"hot\"",
+            "bad.yaml:9:18: `variables.words.type` must be one of string, text, choice, integer, number, boolean, list, not the text \"int\"",
+            "hint: did you mean `integer`?",
+            "bad.yaml:9:28: `variables.words.min` must be a number, e.g. 10 or 2.5, not the text \"two hundred\"",
+            "bad.yaml:10:10: `variables.topic` must be a mapping",
+            "hint: write `topic: { type: string }`",
+            "bad.yaml:11:10: `variables.count` has `min` 500 above `max` 100",
+            "bad.yaml:12:26: unknown field `variables.level.requird`",
+            "hint: did you mean `required`?",
+        ],
+    );
+    assert!(!r.stderr.contains("from 500 to 100"), "{}", r.stderr);
+    insta::assert_snapshot!("every_wrong_type", r.stderr);
+}
+
+#[test]
+fn null_name_lists_and_nested_typos_get_plain_answers() {
+    rejected(
+        recipe("x", "").replace("name: x", "name:").as_bytes(),
+        &[
+            "bad.yaml:1:5: `name` must be a kebab-case name, e.g. blog-draft, not nothing (an empty value)",
+        ],
+    );
+    rejected(
+        recipe("x", "")
+            .replace("tags: [pbtest]", "tag: [pbtest]")
+            .as_bytes(),
+        &["bad.yaml:4:1: unknown field `tag`", "did you mean `tags`?"],
+    );
+    rejected(
+        recipe("x", "\ntemprature: 1").as_bytes(),
+        &[
+            "unknown field `temprature`",
+            "`temperature` belongs under `model:`",
+        ],
+    );
+    rejected(
+        recipe("x", "")
+            .replace("max_tokens: 100", "max_tokens: -5")
+            .as_bytes(),
+        &[
+            "bad.yaml:7:15: `model.max_tokens` must be a whole number from 1 to 1,000,000, not the number -5",
+        ],
+    );
+    rejected(
+        recipe("x", "")
+            .replace(
+                "model:\n  prefer: haiku\n  max_tokens: 100",
+                "model: [haiku]",
+            )
+            .as_bytes(),
+        &[
+            "bad.yaml:5:8: `model` must be a mapping of fields (prefer: …, temperature: …), not a list",
+        ],
+    );
+    rejected(
+        b"name: x\ntitle: X\nvariables:\n  - topic\nprompt: hi\n",
+        &[
+            "bad.yaml:4:3: `variables` must be a mapping of variable names",
+            "not as `- name`",
+        ],
+    );
+    rejected(
+        b"name: x\ntitle: X\nprompt: hi\ntests:\n  - expect: { contains: hello }\n",
+        &[
+            "bad.yaml:5:25: `tests[1].expect.contains` must be a list",
+            "a list is written `contains: [hello]`",
+        ],
+    );
+    rejected(
+        b"- just\n- a list\n",
+        &["bad.yaml:1:1: the file must be a recipe", "not a list"],
     );
 }
