@@ -39,17 +39,64 @@ pub struct Model {
     pub provider: Provider,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub family: Option<String>,
-    pub context_window: u64,
-    /// USD per million input tokens.
-    pub input_per_mtok: f64,
-    /// USD per million output tokens.
-    pub output_per_mtok: f64,
+    /// Tokens the model reads and writes in one request; None: not published (no check).
+    #[serde(default)]
+    pub context_window: Option<u64>,
+    /// USD per million input tokens; None: price unknown.
+    #[serde(default)]
+    pub input_per_mtok: Option<f64>,
+    /// USD per million output tokens; None: price unknown.
+    #[serde(default)]
+    pub output_per_mtok: Option<f64>,
+    /// The catalog does not list this id: it is used as given (see [`Catalog::pick`]).
+    #[serde(skip)]
+    pub unlisted: bool,
 }
 
 impl Model {
-    /// Estimated cost in USD of `input` tokens in and `output` tokens out.
-    pub fn cost(&self, input: u64, output: u64) -> f64 {
-        (input as f64 * self.input_per_mtok + output as f64 * self.output_per_mtok) / 1_000_000.0
+    /// Estimated cost in USD of `input` tokens in and `output` tokens out; None when the
+    /// price is unknown.
+    pub fn cost(&self, input: u64, output: u64) -> Option<f64> {
+        Some(
+            (input as f64 * self.input_per_mtok? + output as f64 * self.output_per_mtok?)
+                / 1_000_000.0,
+        )
+    }
+
+    /// Whether `tokens` in plus `max_tokens` out fit the window (true when it is unknown).
+    pub fn fits(&self, tokens: u64, max_tokens: u64) -> bool {
+        self.context_window.is_none_or(|w| tokens + max_tokens <= w)
+    }
+
+    /// A model id the catalog does not know, passed through as given for `provider`.
+    pub fn unlisted(id: &str, provider: Provider) -> Model {
+        Model {
+            id: id.to_string(),
+            provider,
+            family: None,
+            context_window: None,
+            input_per_mtok: None,
+            output_per_mtok: None,
+            unlisted: true,
+        }
+    }
+}
+
+/// The API an id not in the catalog most likely belongs to, from its spelling.
+pub fn guess_provider(id: &str) -> Option<Provider> {
+    let id = id.to_ascii_lowercase();
+    if id.starts_with("claude") {
+        Some(Provider::Anthropic)
+    } else if id.starts_with("gpt")
+        || id.starts_with("chatgpt")
+        || id.starts_with("o1")
+        || id.starts_with("o3")
+        || id.starts_with("o4")
+        || id.starts_with("codex")
+    {
+        Some(Provider::Openai)
+    } else {
+        None
     }
 }
 
@@ -118,6 +165,21 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// Whether `name` is a family or a model id of the catalog.
+    pub fn knows(&self, name: &str) -> bool {
+        self.resolve(name).is_ok()
+    }
+
+    /// A "did you mean" for a name the catalog does not know.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let names = self
+            .families
+            .keys()
+            .map(String::as_str)
+            .chain(self.models.iter().map(|m| m.id.as_str()));
+        did_you_mean(name, names)
+    }
+
     /// Finds a model by id or family name.
     pub fn resolve(&self, name: &str) -> Result<&Model> {
         let id = self.families.get(name).map(String::as_str).unwrap_or(name);
@@ -135,17 +197,31 @@ impl Catalog {
         })
     }
 
+    /// The API a render without a fixed format is for: the model's, guessed from the
+    /// spelling of an id the catalog does not know, else Anthropic.
+    pub fn provider_of(&self, name: &str) -> Provider {
+        match self.resolve(name) {
+            Ok(m) => m.provider,
+            Err(_) => guess_provider(name).unwrap_or(Provider::Anthropic),
+        }
+    }
+
     /// The model to use for `provider`, given a recipe hint or an explicit choice.
     ///
     /// An explicit `--model` of the wrong provider is an error; a hint (advice) of another
-    /// provider's family is mapped to its equivalent.
+    /// provider's family is mapped to its equivalent. An id the catalog does not know is
+    /// used as given (providers ship models faster than any catalog), unless its spelling
+    /// says it is the other provider's and it is only a hint: then it maps like a family.
     pub fn pick(
         &self,
         provider: Provider,
         explicit: Option<&str>,
         hint: Option<&str>,
-    ) -> Result<&Model> {
+    ) -> Result<Model> {
         if let Some(name) = explicit {
+            if !self.knows(name) {
+                return Ok(Model::unlisted(name, provider));
+            }
             let m = self.resolve(name)?;
             if m.provider != provider {
                 let fmt = match m.provider {
@@ -157,12 +233,18 @@ impl Catalog {
                         .hint(format!("use `--format {fmt}` for {}", m.id)),
                 );
             }
-            return Ok(m);
+            return Ok(m.clone());
         }
         let wanted = hint.unwrap_or("sonnet");
-        let m = self.resolve(wanted)?;
+        let m = match self.resolve(wanted) {
+            Ok(m) => m,
+            Err(_) => match guess_provider(wanted) {
+                Some(other) if other != provider => self.resolve("sonnet")?,
+                _ => return Ok(Model::unlisted(wanted, provider)),
+            },
+        };
         if m.provider == provider {
-            return Ok(m);
+            return Ok(m.clone());
         }
         let family = m.family.clone().unwrap_or_else(|| "sonnet".into());
         match provider {
@@ -172,17 +254,17 @@ impl Catalog {
                     .get(&family)
                     .map(String::as_str)
                     .unwrap_or("gpt-4.1");
-                self.resolve(id)
+                self.resolve(id).cloned()
             }
-            Provider::Anthropic => self.resolve("sonnet"),
+            Provider::Anthropic => self.resolve("sonnet").cloned(),
         }
     }
 
-    /// The smallest context window of any model in the catalog.
+    /// The smallest published context window in the catalog.
     pub fn min_window(&self) -> u64 {
         self.models
             .iter()
-            .map(|m| m.context_window)
+            .filter_map(|m| m.context_window)
             .min()
             .unwrap_or(0)
     }
@@ -211,14 +293,40 @@ mod tests {
         assert!(c.pick(Provider::Anthropic, Some("gpt-4o"), None).is_err());
         assert_eq!(
             c.pick(Provider::Anthropic, None, Some("opus")).unwrap().id,
-            "claude-opus-4-5"
+            "claude-opus-5-5"
         );
+    }
+
+    #[test]
+    fn unknown_ids_pass_through_and_families_are_the_newest() {
+        let c = Catalog::shipped();
+        for (family, id) in [
+            ("haiku", "claude-haiku-5-5"),
+            ("sonnet", "claude-sonnet-5-5"),
+            ("opus", "claude-opus-5-5"),
+        ] {
+            assert_eq!(c.resolve(family).unwrap().id, id);
+        }
+        let m = c
+            .pick(Provider::Openai, Some("some-new-model"), None)
+            .unwrap();
+        assert!(m.unlisted && m.id == "some-new-model" && m.cost(1, 1).is_none());
+        let m = c.pick(Provider::Anthropic, None, Some("gpt5")).unwrap();
+        assert_eq!(
+            m.id, "claude-sonnet-5-5",
+            "another provider's id maps like a family"
+        );
+        let m = c.pick(Provider::Openai, None, Some("gpt5")).unwrap();
+        assert_eq!((m.id.as_str(), m.unlisted), ("gpt5", true));
+        assert_eq!(c.suggest("gpt5"), Some("gpt-5.4"));
+        let fable = c.resolve("claude-fable-5-2").unwrap();
+        assert!(fable.cost(10, 10).is_none() && fable.fits(u64::MAX / 2, 1));
     }
 
     #[test]
     fn cost_is_per_million() {
         let c = Catalog::shipped();
         let sonnet = c.resolve("sonnet").unwrap();
-        assert!((sonnet.cost(1_000_000, 1_000_000) - 18.0).abs() < 1e-9);
+        assert!((sonnet.cost(1_000_000, 1_000_000).unwrap() - 12.0).abs() < 1e-9);
     }
 }

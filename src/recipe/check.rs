@@ -147,17 +147,19 @@ pub fn anthropic_problems(prompt: &Prompt, catalog: &Catalog) -> Vec<String> {
         Ok(m) => m,
         Err(e) => return vec![e.message],
     };
-    let body = anthropic_body(prompt, model);
+    let body = anthropic_body(prompt, &model);
     let mut problems = body_problems(&body);
     let max_tokens = body["max_tokens"].as_u64().unwrap_or(0);
-    if !catalog::fits_without_counting(prompt.byte_len(), max_tokens as u32, model.context_window) {
+    if let Some(window) = model.context_window
+        && !catalog::fits_without_counting(prompt.byte_len(), max_tokens as u32, window)
+    {
         let tokens = catalog::estimate_tokens(&prompt.all_text()) as u64;
-        if tokens + max_tokens > model.context_window {
+        if tokens + max_tokens > window {
             problems.push(format!(
                 "about {} input tokens + {} max_tokens do not fit the {}-token window of {}",
                 group(tokens),
                 group(max_tokens),
-                group(model.context_window),
+                group(window),
                 model.id
             ));
         }

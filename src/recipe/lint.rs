@@ -171,6 +171,32 @@ pub fn render_with_defaults(recipe: &Recipe) -> crate::Result<Prompt> {
     render(recipe, &values)
 }
 
+/// The warning for a `model.prefer` the catalog does not know: it is still used as given
+/// (a new model), with its price unknown and no context-window check. Shown by `lint` and
+/// `add`.
+pub fn unknown_model(recipe: &Recipe, source: &str, catalog: &Catalog) -> Option<Diagnostic> {
+    let wanted = recipe.model.prefer.as_deref()?;
+    if catalog.knows(wanted) {
+        return None;
+    }
+    let at = nested_key_position(source, "model", "prefer").unwrap_or(recipe.def.name.position);
+    let hint = match catalog.suggest(wanted) {
+        Some(close) => format!(
+            "did you mean `{close}`? If `{wanted}` is a new model, keep it; `promptbook models` lists the known ones"
+        ),
+        None => "use a family (haiku, sonnet, opus) or an id that `promptbook models` lists, or keep it if it is a new model".into(),
+    };
+    Some(
+        Diagnostic::warning(
+            format!(
+                "model.prefer `{wanted}` is not in the model catalog: it is used as written, with price unknown and no context-window check"
+            ),
+            Some(at),
+        )
+        .hint(hint),
+    )
+}
+
 fn context_window(recipe: &Recipe, source: &str, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     let prefer_at = nested_key_position(source, "model", "prefer");
     let at = prefer_at
@@ -191,42 +217,26 @@ fn context_window(recipe: &Recipe, source: &str, catalog: &Catalog, out: &mut Ve
         }
     };
     let wanted = recipe.model.prefer.as_deref().unwrap_or("sonnet");
-    let model = match catalog.resolve(wanted) {
-        Ok(m) => m,
-        Err(e) => {
-            let mut d = Diagnostic::warning(
-                format!(
-                    "model.prefer `{wanted}` is not in the model catalog, so the context window cannot be checked"
-                ),
-                Some(prefer_at.unwrap_or(at)),
-            );
-            d.hint = Some(
-                e.hints
-                    .first()
-                    .filter(|h| h.starts_with("did you mean"))
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        "use a family (haiku, sonnet, opus) or an id that `promptbook models` lists"
-                            .into()
-                    }),
-            );
-            out.push(d);
-            return;
-        }
+    let Ok(model) = catalog.resolve(wanted) else {
+        out.extend(unknown_model(recipe, source, catalog));
+        return;
+    };
+    let Some(window) = model.context_window else {
+        return;
     };
     let max_tokens = recipe.model.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
-    if catalog::fits_without_counting(prompt.byte_len(), max_tokens, model.context_window) {
+    if catalog::fits_without_counting(prompt.byte_len(), max_tokens, window) {
         return;
     }
     let tokens = catalog::estimate_tokens(&prompt.all_text()) as u64;
-    if tokens + u64::from(max_tokens) > model.context_window {
+    if tokens + u64::from(max_tokens) > window {
         out.push(
             Diagnostic::warning(
                 format!(
                     "with its default values the prompt takes about {} input tokens + {} for the answer (max_tokens), over the {}-token context window of {}",
                     group(tokens),
                     group(u64::from(max_tokens)),
-                    group(model.context_window),
+                    group(window),
                     model.id
                 ),
                 Some(at),
@@ -406,7 +416,9 @@ mod tests {
     #[test]
     fn warns_when_the_default_render_is_over_the_window() {
         let big = "x ".repeat(150_000);
-        let src = GOOD.replace("About {{topic}}.", &format!("About {{{{topic}}}}. {big}"));
+        let src = GOOD
+            .replace("About {{topic}}.", &format!("About {{{{topic}}}}. {big}"))
+            .replace("prefer: haiku", "prefer: claude-haiku-4-5");
         let found = messages(&src);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
@@ -425,7 +437,7 @@ mod tests {
         assert_eq!(
             messages(&src),
             [
-                "5:11 model.prefer `haikuu` is not in the model catalog, so the context window cannot be checked"
+                "5:11 model.prefer `haikuu` is not in the model catalog: it is used as written, with price unknown and no context-window check"
             ]
         );
         let src = GOOD.replace("About {{topic}}.", "About {{topic}} {{@index}}.");

@@ -86,14 +86,15 @@ pub fn produce(
         });
     }
     let catalog = Catalog::load()?;
-    let chosen = choose_model(&catalog, prompt, format, model)?.clone();
+    let chosen = choose_model(&catalog, prompt, format, model)?;
     let mut input_tokens = None;
     if !force
-        && !catalog::fits_without_counting(prompt.byte_len(), max_tokens, chosen.context_window)
+        && let Some(window) = chosen.context_window
+        && !catalog::fits_without_counting(prompt.byte_len(), max_tokens, window)
     {
         let tokens = catalog::estimate_tokens(&prompt.all_text());
         input_tokens = Some(tokens);
-        if tokens as u64 + u64::from(max_tokens) > chosen.context_window {
+        if tokens as u64 + u64::from(max_tokens) > window {
             return Err(Error::new(
                 ErrorKind::TooLarge,
                 format!(
@@ -101,7 +102,7 @@ pub fn produce(
                     chosen.id,
                     group(tokens as u64),
                     group(u64::from(max_tokens)),
-                    group(chosen.context_window)
+                    group(window)
                 ),
             )
             .hint("shorten the longest values, pick a model with a larger window with --model, or pass --force to render anyway"));
@@ -127,18 +128,18 @@ pub fn produce(
 
 /// The model a render of `prompt` in `format` is for: `--model` if given, else the
 /// recipe's hint mapped to the format's API.
-fn choose_model<'c>(
-    catalog: &'c Catalog,
+fn choose_model(
+    catalog: &Catalog,
     prompt: &Prompt,
     format: Format,
     model: Option<&str>,
-) -> Result<&'c Model> {
+) -> Result<Model> {
     let hint = prompt.hints.prefer.as_deref();
     let provider = match format {
         Format::Openai => Provider::Openai,
         Format::Anthropic => Provider::Anthropic,
         _ => match model.or(hint) {
-            Some(name) => catalog.resolve(name)?.provider,
+            Some(name) => catalog.provider_of(name),
             None => Provider::Anthropic,
         },
     };
@@ -160,13 +161,13 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// USD for the input tokens.
-    pub fn input_usd(&self) -> f64 {
+    /// USD for the input tokens (None: price unknown).
+    pub fn input_usd(&self) -> Option<f64> {
         self.model.cost(self.input_tokens as u64, 0)
     }
 
-    /// USD for an answer of `max_tokens`, the most it can cost.
-    pub fn max_output_usd(&self) -> f64 {
+    /// USD for an answer of `max_tokens`, the most it can cost (None: price unknown).
+    pub fn max_output_usd(&self) -> Option<f64> {
         self.model.cost(0, u64::from(self.max_tokens))
     }
 }
@@ -175,7 +176,7 @@ impl Estimate {
 /// (loads the catalog and the tokenizer: call it only when the figures are shown).
 pub fn estimate(prompt: &Prompt, format: Format, model: Option<&str>) -> Result<Estimate> {
     let catalog = Catalog::load()?;
-    let chosen = choose_model(&catalog, prompt, format, model)?.clone();
+    let chosen = choose_model(&catalog, prompt, format, model)?;
     Ok(Estimate {
         model: chosen,
         input_tokens: catalog::estimate_tokens(&prompt.all_text()),
@@ -184,8 +185,12 @@ pub fn estimate(prompt: &Prompt, format: Format, model: Option<&str>) -> Result<
     })
 }
 
-/// A price in US dollars, with enough digits that small prompts do not show as $0.00.
-pub fn usd(x: f64) -> String {
+/// A price in US dollars, with enough digits that small prompts do not show as $0.00;
+/// "price unknown" for a model the catalog has no price for.
+pub fn usd(x: Option<f64>) -> String {
+    let Some(x) = x else {
+        return "price unknown".to_string();
+    };
     if x == 0.0 {
         "$0".to_string()
     } else if x < 0.0001 {
@@ -324,13 +329,15 @@ pub fn json_result(
     let costs: Vec<Value> = catalog
         .models
         .iter()
+        .chain(model.unlisted.then_some(model))
         .map(|m| {
             json!({
                 "model": m.id,
-                "input_usd": round6(m.cost(input_tokens as u64, 0)),
-                "max_output_usd": round6(m.cost(0, u64::from(max_tokens))),
-                "max_total_usd": round6(m.cost(input_tokens as u64, u64::from(max_tokens))),
-                "fits": input_tokens as u64 + u64::from(max_tokens) <= m.context_window,
+                "input_usd": m.cost(input_tokens as u64, 0).map(round6),
+                "max_output_usd": m.cost(0, u64::from(max_tokens)).map(round6),
+                "max_total_usd": m.cost(input_tokens as u64, u64::from(max_tokens)).map(round6),
+                "price_known": m.input_per_mtok.is_some() && m.output_per_mtok.is_some(),
+                "fits": m.fits(input_tokens as u64, u64::from(max_tokens)),
             })
         })
         .collect();
@@ -360,11 +367,12 @@ mod tests {
 
     #[test]
     fn prices_keep_small_amounts_visible() {
-        assert_eq!(usd(0.0), "$0");
-        assert_eq!(usd(0.00003), "< $0.0001");
-        assert_eq!(usd(0.00162), "$0.0016");
-        assert_eq!(usd(0.03), "$0.03");
-        assert_eq!(usd(12.345), "$12.35");
+        assert_eq!(usd(Some(0.0)), "$0");
+        assert_eq!(usd(Some(0.00003)), "< $0.0001");
+        assert_eq!(usd(Some(0.00162)), "$0.0016");
+        assert_eq!(usd(Some(0.03)), "$0.03");
+        assert_eq!(usd(Some(12.345)), "$12.35");
+        assert_eq!(usd(None), "price unknown");
     }
 
     #[test]

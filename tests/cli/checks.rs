@@ -79,7 +79,7 @@ fn the_seeded_library_lints_and_tests_clean_too() {
 /// comment that hides text, and a default render over the window of its model.
 const WARNINGS: &str = r#"name: warned
 title: Warned
-model: { prefer: haiku, max_tokens: 199995 }
+model: { prefer: claude-haiku-4-5, max_tokens: 199995 }
 variables:
   topic: { type: string, required: true }
   unused: { type: string, default: x }

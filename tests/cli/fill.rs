@@ -96,8 +96,8 @@ fn fill_asks_every_question_then_prints_the_prompt() {
     p.expect("── ask-all ")
         .expect("line {{two}}")
         .expect("≈ ")
-        .expect("tokens (estimate) · claude-haiku-4-5")
-        .expect(" to send, up to $0.0005 for a 100-token answer (prices as of ")
+        .expect("tokens (estimate) · claude-haiku-5-5")
+        .expect(" to send, up to < $0.0001 for a 100-token answer (prices as of ")
         .expect("What to do with it")
         .expect("Quit without using it");
     p.send(DOWN).send(ENTER); // Print it

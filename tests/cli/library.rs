@@ -95,12 +95,15 @@ fn models_lists_the_catalog_and_honours_the_user_override() {
     let env = Env::new();
     let run = env.cmd(&["models"]).ok();
     for s in [
+        "claude-haiku-5-5   haiku (newest)",
+        "claude-sonnet-5-5  sonnet (newest)",
+        "claude-opus-5-5    opus (newest)",
         "claude-haiku-4-5",
-        "claude-sonnet-4-5",
-        "claude-opus-4-5",
         "200,000",
+        "1,000,000",
         "3.00",
         "15.00",
+        "claude-fable-5-2   fable            anthropic  unknown    unknown    unknown",
         "as of",
     ] {
         assert!(run.stdout.contains(s), "{s:?} missing:\n{}", run.stdout);

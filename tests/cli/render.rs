@@ -200,7 +200,7 @@ fn anthropic_body_is_a_valid_messages_request() {
         ])
         .ok();
     let body: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(body["model"], "claude-sonnet-4-5");
+    assert_eq!(body["model"], "claude-sonnet-5-5");
     assert_eq!(body["max_tokens"], 6000);
     assert_eq!(body["temperature"], 0.7);
     assert!(
@@ -282,7 +282,7 @@ fn json_result_has_messages_estimate_and_costs() {
         ])
         .ok();
     let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    assert_eq!(v["model"], "claude-haiku-4-5");
+    assert_eq!(v["model"], "claude-haiku-5-5");
     assert_eq!(v["estimate"]["approximate"], true);
     let tokens = v["estimate"]["input_tokens"].as_u64().unwrap();
     assert!((30..5000).contains(&tokens), "{tokens}");
@@ -391,7 +391,7 @@ fn a_prompt_too_large_for_the_window_fails_with_the_numbers_unless_forced() {
     let env = Env::new();
     env.write(
         "big.yaml",
-        "name: big\ntitle: Big\nmodel: { prefer: haiku, max_tokens: 4000 }\nvariables:\n  doc: { type: text, required: true }\nprompt: '{{doc}}'\n",
+        "name: big\ntitle: Big\nmodel: { prefer: claude-haiku-4-5, max_tokens: 4000 }\nvariables:\n  doc: { type: text, required: true }\nprompt: '{{doc}}'\n",
     );
     env.cmd(&["add", "big.yaml"]).ok().stderr_has("added big");
     // ~ 250,000 tokens of distinct words: over the 200K window.
@@ -551,4 +551,107 @@ fn piped_text_fills_the_one_missing_text_value() {
     // Nothing piped (standard input is /dev/null here): the plain error, no hint about pipes.
     let run = env.cmd(&["render", "paper-summary"]).fails(2);
     assert!(!run.stderr().contains("piped"), "{}", run.stderr());
+}
+
+/// A model id the catalog does not know is a new model, not a mistake: a warning (with a
+/// did-you-mean) at add and lint, and every format renders with the id as given.
+#[test]
+fn an_unknown_model_is_a_warning_and_renders_to_every_format_as_given() {
+    let env = Env::new();
+    env.write(
+        "new.yaml",
+        recipe("new-model", "").replace("prefer: haiku", "prefer: gpt5"),
+    );
+    env.cmd(&["add", "new.yaml"])
+        .ok()
+        .stderr_has("warning: new.yaml:6:11: model.prefer `gpt5` is not in the model catalog")
+        .stderr_has("did you mean `gpt-5.4`?")
+        .stderr_has("added new-model");
+    env.cmd(&["lint", "new.yaml"])
+        .ok()
+        .stdout_has("new.yaml:6:11: warning: model.prefer `gpt5` is not in the model catalog");
+    let openai = env
+        .cmd(&[
+            "render",
+            "new-model",
+            "--var",
+            "topic=x",
+            "--format",
+            "openai",
+        ])
+        .ok();
+    let body: serde_json::Value = serde_json::from_str(&openai.stdout).unwrap();
+    assert_eq!(body["model"], "gpt5");
+    // An id spelt like the other provider's maps to the family default, as a hint does.
+    let anthropic = env
+        .cmd(&[
+            "render",
+            "new-model",
+            "--var",
+            "topic=x",
+            "--format",
+            "anthropic",
+        ])
+        .ok();
+    let body: serde_json::Value = serde_json::from_str(&anthropic.stdout).unwrap();
+    assert_eq!(body["model"], "claude-sonnet-5-5");
+    for format in ["text", "curl", "json"] {
+        env.cmd(&[
+            "render",
+            "new-model",
+            "--var",
+            "topic=x",
+            "--format",
+            format,
+        ])
+        .ok();
+    }
+    let json = env
+        .cmd(&[
+            "render",
+            "new-model",
+            "--var",
+            "topic=x",
+            "--format",
+            "json",
+        ])
+        .ok();
+    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(v["model"], "gpt5");
+    let mine = v["cost"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["model"] == "gpt5")
+        .expect("the unlisted model has a cost row");
+    assert_eq!(mine["price_known"], false);
+    assert!(mine["input_usd"].is_null());
+    // `--model` takes an id the catalog does not know, for every API format.
+    for format in ["anthropic", "openai", "curl"] {
+        env.cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "--format",
+            format,
+            "--model",
+            "some-new-model",
+        ])
+        .ok()
+        .stdout_has("\"model\": \"some-new-model\"");
+    }
+    // A known id of the other API is still refused.
+    env.cmd(&[
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=x",
+        "--format",
+        "anthropic",
+        "--model",
+        "gpt-4o",
+    ])
+    .fails(2)
+    .stderr_has("use `--format openai`");
 }

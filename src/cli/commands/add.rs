@@ -62,6 +62,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         return Err(e);
     }
     // An exported pack recipe goes back to its pack, unless its name was changed since.
+    warn_unknown_models(recipes.iter().map(|(r, t, _)| (r, t.as_str())), &files);
     let placed: Vec<(Recipe, String, Option<String>)> = recipes
         .into_iter()
         .map(|(recipe, text, from)| {
@@ -115,6 +116,31 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A `model.prefer` the catalog does not know is kept (it may be a new model) with a
+/// warning and a did-you-mean. The catalog is read only when some recipe names a model id.
+fn warn_unknown_models<'a>(
+    recipes: impl Iterator<Item = (&'a Recipe, &'a str)> + Clone,
+    files: &[PathBuf],
+) {
+    let names_id = |r: &Recipe| {
+        r.model
+            .prefer
+            .as_deref()
+            .is_some_and(|p| !matches!(p, "haiku" | "sonnet" | "opus"))
+    };
+    if !recipes.clone().any(|(r, _)| names_id(r)) {
+        return;
+    }
+    let Ok(catalog) = crate::catalog::Catalog::load() else {
+        return;
+    };
+    for ((recipe, text), file) in recipes.zip(files) {
+        if let Some(d) = crate::recipe::lint::unknown_model(recipe, text, &catalog) {
+            eprintln!("warning: {}", d.render(&file.display().to_string()));
+        }
+    }
 }
 
 /// Reads and validates one recipe file, keeping its exact text, and the pack it was

@@ -47,14 +47,16 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 Provider::Anthropic => "anthropic".into(),
                 Provider::Openai => "openai".into(),
             },
-            group(m.context_window),
-            format!("{:.2}", m.input_per_mtok),
-            format!("{:.2}", m.output_per_mtok),
+            m.context_window
+                .map(group)
+                .unwrap_or_else(|| "unknown".into()),
+            price(m.input_per_mtok),
+            price(m.output_per_mtok),
         ]);
     }
     let mut s = table(&rows);
     s.push_str(&format!(
-        "\nList prices in USD per million tokens, as of {}. Token counts are estimates.\n",
+        "\nList prices in USD per million tokens, as of {} (\"unknown\": not published). Token counts are estimates.\nA model id not listed here is used as given, with its price unknown.\n",
         catalog.prices_as_of
     ));
     if let Some(p) = Catalog::override_path() {
@@ -62,4 +64,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         s.push_str(&format!("Your overrides: {} ({state})\n", p.display()));
     }
     ctx.out.print(&s)
+}
+
+fn price(p: Option<f64>) -> String {
+    p.map(|p| format!("{p:.2}"))
+        .unwrap_or_else(|| "unknown".into())
 }
