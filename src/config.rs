@@ -14,10 +14,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use crate::error::{Error, Result, did_you_mean};
-use crate::yaml;
+use crate::decode::Decoder;
+use crate::error::{Error, Result};
+use crate::yaml::{self, Position};
 
 /// The file name inside the config folder.
 pub const FILE_NAME: &str = "config.yaml";
@@ -26,36 +25,34 @@ pub const FILE_NAME: &str = "config.yaml";
 pub const KEYS: [&str; 2] = ["clipboard", "history"];
 
 /// The settings, with defaults for every key the file leaves out.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// The clipboard backend `--copy` uses unless `--clipboard` names one: `auto` (the
     /// default) tries the ones that fit the session.
-    #[serde(default)]
     pub clipboard: Option<String>,
+    /// Where `clipboard` is written in the file, for the face's message about a bad name.
+    pub clipboard_at: Option<Position>,
     /// Whether `render` and `fill` remember each recipe's last answers for `--again`
     /// (default true). With `false` nothing is stored; `--no-history` does the same for one
     /// command.
-    #[serde(default = "yes")]
     pub history: bool,
     /// Where the settings were read from (None: no file, all defaults).
-    #[serde(skip)]
     pub path: Option<PathBuf>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             clipboard: None,
+            clipboard_at: None,
             history: true,
             path: None,
         }
     }
 }
+
+/// The largest settings file read, in bytes: a few lines are expected.
+pub const MAX_CONFIG_BYTES: u64 = 64 * 1024;
 
 impl Config {
     /// Where `config.yaml` would be (`None` when there is no home folder).
@@ -79,10 +76,8 @@ impl Config {
 
     /// The settings in `path`, which must exist.
     pub fn load_from(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::failed(format!("cannot read the settings {}: {e}", path.display()))
-                .hint("check its permissions, or remove it to use the defaults")
-        })?;
+        let text = crate::limits::read_text(path, MAX_CONFIG_BYTES, "the settings")
+            .map_err(|e| e.hint("check the file, or remove it to use the defaults"))?;
         let mut config = Config::parse(&text, path)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
@@ -93,29 +88,66 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        yaml::from_str::<Config>(text).map_err(|e| {
+        let file = path.display();
+        let tree = yaml::parse_tree(text).map_err(|e| {
             let at = e
                 .position
                 .map(|p| format!(":{}:{}", p.line, p.column))
                 .unwrap_or_default();
-            let mut err = Error::usage(format!("{}{at}: {}", path.display(), e.message));
-            if let Some(key) = unknown_key(&e.message)
-                && let Some(close) = did_you_mean(key, KEYS)
-            {
-                err = err.hint(format!("did you mean `{close}`?"));
+            Error::usage(format!("{file}{at}: {}", e.message)).hint(SETTINGS_HINT)
+        })?;
+        let mut d = Decoder::default();
+        let mut config = Config::default();
+        if tree.value == yaml::NodeValue::Null {
+            return Ok(config);
+        }
+        if let Some(f) = d.fields(&tree, "", "the settings", &KEYS) {
+            if let Some(n) = f.get("clipboard") {
+                config.clipboard = d.text(
+                    "clipboard",
+                    n,
+                    "a clipboard name: auto, wayland, x11, xclip, xsel, osc52 or native",
+                );
+                config.clipboard_at = Some(n.position);
             }
-            err.hint(
-                "the settings are `clipboard` (auto, wayland, x11, xclip, xsel, osc52, native) and `history` (true or false); see README.md, \"Settings\"",
-            )
-        })
+            if let Some(n) = f.get("history") {
+                config.history = d.boolean("history", n).unwrap_or(true);
+            }
+        }
+        if d.problems.is_empty() {
+            return Ok(config);
+        }
+        d.problems
+            .sort_by_key(|p| p.position.map(|p| (p.line, p.column)));
+        let place = |p: &crate::decode::Problem| {
+            let at = p
+                .position
+                .map(|p| format!(":{}:{}", p.line, p.column))
+                .unwrap_or_default();
+            let hint = p
+                .hint
+                .as_ref()
+                .map(|h| format!("\n  hint: {h}"))
+                .unwrap_or_default();
+            format!("{file}{at}: {}{hint}", p.message)
+        };
+        let message = match d.problems.as_slice() {
+            [one] => place(one),
+            many => {
+                let mut m = format!("{file} has {} problems:", many.len());
+                for p in many {
+                    m.push_str("\n  ");
+                    m.push_str(&place(p).replace('\n', "\n  "));
+                }
+                m
+            }
+        };
+        // A single problem's own hint is already on its line.
+        Err(Error::usage(message).hint(SETTINGS_HINT))
     }
 }
 
-/// The key named in an "unknown field `x`" message.
-fn unknown_key(message: &str) -> Option<&str> {
-    let rest = message.split("unknown field `").nth(1)?;
-    rest.split('`').next()
-}
+const SETTINGS_HINT: &str = "the settings are `clipboard` (auto, wayland, x11, xclip, xsel, osc52, native) and `history` (true or false); see README.md, \"Settings\"";
 
 #[cfg(test)]
 mod tests {
@@ -142,11 +174,20 @@ mod tests {
         let e = parse("clipboard: auto\nhistroy: false\n").unwrap_err();
         assert!(e.message.starts_with("config.yaml:2:1: "), "{}", e.message);
         assert!(
-            e.hints[0].contains("did you mean `history`?"),
-            "{:?}",
-            e.hints
+            e.message.contains("did you mean `history`?"),
+            "{}",
+            e.message
         );
         let e = parse("history: nope\n").unwrap_err();
-        assert!(e.message.starts_with("config.yaml:1:"), "{}", e.message);
+        assert_eq!(
+            e.message,
+            "config.yaml:1:10: `history` must be true or false, not the text \"nope\""
+        );
+        let e = parse("history: 1\nclipboard: [x]\nhistroy: false\n").unwrap_err();
+        assert!(
+            e.message.starts_with("config.yaml has 3 problems:"),
+            "{}",
+            e.message
+        );
     }
 }

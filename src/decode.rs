@@ -88,15 +88,21 @@ impl Decoder {
 
     /// Records "`path` must be EXPECTED, not FOUND".
     pub fn expected(&mut self, path: &str, node: &Node, expected: &str, hint: Option<String>) {
+        let field = if path.starts_with("the ") {
+            path.to_string()
+        } else {
+            format!("`{path}`")
+        };
         self.problem(
             Some(node),
-            format!("`{path}` must be {expected}, not {}", node.describe()),
+            format!("{field} must be {expected}, not {}", node.describe()),
             hint,
         );
     }
 
     /// The entries of a mapping whose keys must be among `allowed`; an unknown key is a
-    /// problem with a did-you-mean. `what` names the mapping in the hint ("a variable").
+    /// problem with a did-you-mean. `what` names the keys in the hint ("a variable's
+    /// fields").
     pub fn fields<'a>(
         &mut self,
         node: &'a Node,
@@ -111,10 +117,10 @@ impl Decoder {
                 .map(|k| format!("{k}: …"))
                 .collect::<Vec<_>>();
             self.expected(
-                path,
+                if path.is_empty() { "the file" } else { path },
                 node,
                 &format!("a mapping of fields ({})", example.join(", ")),
-                Some(format!("{what}'s fields are: {}", allowed.join(", "))),
+                Some(format!("{what} are: {}", allowed.join(", "))),
             );
             return None;
         };
@@ -133,7 +139,7 @@ impl Decoder {
                         if path.is_empty() { "the file" } else { path },
                         k.describe()
                     ),
-                    Some(format!("{what}'s fields are: {}", allowed.join(", "))),
+                    Some(format!("{what} are: {}", allowed.join(", "))),
                 );
                 continue;
             };
@@ -152,14 +158,13 @@ impl Decoder {
                         "`{c}` belongs under `{parent}:`; write it indented below `{parent}:`, e.g.\n    {parent}:\n      {c}: …"
                     ),
                     (Some(c), _) => format!(
-                        "did you mean `{c}`? {}'s fields are: {}",
+                        "did you mean `{c}`? {} are: {}",
                         capitalized(what),
                         allowed.join(", ")
                     ),
-                    (None, None) => format!(
-                        "remove or rename it; {what}'s fields are: {}",
-                        allowed.join(", ")
-                    ),
+                    (None, None) => {
+                        format!("remove or rename it; {what} are: {}", allowed.join(", "))
+                    }
                 };
                 self.problem(
                     Some(k),
@@ -308,7 +313,9 @@ mod tests {
     fn every_problem_is_gathered_with_its_place() {
         let t = parse_tree("a: x\nb: hot\ntag: [1]\n").unwrap();
         let mut d = Decoder::default();
-        let f = d.fields(&t, "", "a recipe", &["a", "b", "tags"]).unwrap();
+        let f = d
+            .fields(&t, "", "a recipe's fields", &["a", "b", "tags"])
+            .unwrap();
         d.whole("a", f.get("a").unwrap(), 1, 1_000_000);
         d.number("b", f.get("b").unwrap(), Some((0.0, 2.0, "from 0 to 2")));
         let m: Vec<_> = d.problems.iter().map(|p| p.message.as_str()).collect();

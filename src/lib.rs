@@ -12,6 +12,7 @@ pub mod config;
 pub mod decode;
 pub mod error;
 pub mod fill;
+pub mod limits;
 pub mod mcp;
 pub mod pack;
 pub mod paths;

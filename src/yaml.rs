@@ -18,6 +18,9 @@ pub struct YamlError {
     pub position: Option<Position>,
 }
 
+/// The deepest nesting of lists and mappings in a YAML document.
+pub const MAX_DEPTH: usize = 24;
+
 /// The most aliases one document may expand: bounds "billion laughs" documents.
 const MAX_ALIAS_EXPANSIONS: usize = 1_000;
 
@@ -28,6 +31,12 @@ fn options() -> serde_saphyr::Options {
     options.duplicate_keys = serde_saphyr::DuplicateKeyPolicy::Error;
     options.alias_limits.max_alias_expansions_per_anchor = MAX_ALIAS_EXPANSIONS;
     options.alias_limits.max_total_replayed_events = 100_000;
+    // Deep nesting is refused before it can exhaust the stack (each level is several
+    // deserializer frames); recipes, settings and packs need well under ten levels.
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = MAX_DEPTH;
+    budget.flow_nesting_limit = MAX_DEPTH;
+    options.budget = Some(budget);
     options
 }
 
@@ -67,6 +76,9 @@ fn clean_message(message: &str) -> String {
         m.truncate(i);
     }
     m = m.replace(", set DuplicateKeyPolicy in Options if acceptable", "");
+    if m.starts_with("recursion limit exceeded") || m.starts_with("budget breached: Depth") {
+        m = format!("lists and mappings are nested more than {MAX_DEPTH} levels deep");
+    }
     m
 }
 
@@ -310,6 +322,29 @@ mod tests {
         assert_eq!(parse_tree("").unwrap().value, NodeValue::Null);
         let e = parse_tree("a: 1\na: 2\n").unwrap_err();
         assert_eq!(e.message, "duplicate mapping key: a");
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let fine: String = (0..20).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
+        parse_tree(&fine).unwrap();
+        for doc in [
+            "[".repeat(300),
+            "[".repeat(100_000),
+            (0..100)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+            (0..1400)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+        ] {
+            let e = parse_tree(&doc).unwrap_err();
+            assert_eq!(
+                e.message,
+                "lists and mappings are nested more than 24 levels deep"
+            );
+            assert!(e.position.is_some(), "{e:?}");
+        }
     }
 
     #[test]

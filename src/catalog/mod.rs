@@ -20,6 +20,9 @@ const SHIPPED: &str = include_str!("../../catalog/models.yaml");
 /// A unit test keeps this in step with `catalog/models.yaml`.
 pub const SHIPPED_MIN_WINDOW: u64 = 128_000;
 
+/// The largest model catalog override read, in bytes.
+pub const MAX_CATALOG_BYTES: u64 = 1024 * 1024;
+
 /// The answer budget assumed when a recipe gives no `max_tokens`.
 pub const DEFAULT_MAX_TOKENS: u32 = 1024;
 
@@ -137,12 +140,7 @@ impl Catalog {
         let Some(path) = Catalog::override_path().filter(|p| p.exists()) else {
             return Ok(catalog);
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            Error::failed(format!(
-                "cannot read the model catalog {}: {e}",
-                path.display()
-            ))
-        })?;
+        let text = crate::limits::read_text(&path, MAX_CATALOG_BYTES, "the model catalog")?;
         let user: Catalog = yaml::from_str(&text).map_err(|e| {
             let at = e
                 .position

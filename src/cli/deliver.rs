@@ -48,7 +48,12 @@ pub fn backend(ctx: &mut Ctx, flag: Option<Backend>) -> Result<Backend> {
     if let Some(b) = flag {
         return Ok(b);
     }
-    let config = ctx.config()?;
+    configured_backend(ctx.config()?)
+}
+
+/// The `clipboard` setting as a backend; a name that is none is an error with the file,
+/// line and column (checked when any command starts).
+pub fn configured_backend(config: &crate::config::Config) -> Result<Backend> {
     match &config.clipboard {
         None => Ok(Backend::Auto),
         Some(name) => name.parse::<Backend>().map_err(|e| {
@@ -56,7 +61,11 @@ pub fn backend(ctx: &mut Ctx, flag: Option<Backend>) -> Result<Backend> {
                 .path
                 .as_ref()
                 .map_or_else(|| "config.yaml".to_string(), |p| p.display().to_string());
-            Error::usage(format!("{file}: `clipboard`: {e}"))
+            let at = config
+                .clipboard_at
+                .map(|p| format!(":{}:{}", p.line, p.column))
+                .unwrap_or_default();
+            Error::usage(format!("{file}{at}: `clipboard`: {e}"))
                 .hint("fix the setting, or pass --clipboard BACKEND")
         }),
     }

@@ -79,17 +79,13 @@ pub fn piped_hint(
 /// Reads standard input as `name`'s value: UTF-8, at most the value limit (reading one byte
 /// past it, never more, so `/dev/zero` is refused at once).
 fn read_stdin(name: &str, stdin: &mut dyn Read) -> Result<String> {
-    let mut buf = Vec::new();
-    stdin
-        .take(MAX_VALUE_BYTES as u64 + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::failed(format!("cannot read standard input: {e}")))?;
-    if buf.len() > MAX_VALUE_BYTES {
-        return Err(Error::usage(format!(
-            "standard input for `{name}` is over the limit of {MAX_VALUE_BYTES} bytes (1 MiB)"
-        ))
-        .hint("pass a shorter text, or check that the right thing is piped in"));
-    }
+    let buf = crate::limits::read_stream(
+        stdin,
+        MAX_VALUE_BYTES as u64,
+        &format!("standard input for `{name}`"),
+        ErrorKind::Usage,
+    )
+    .map_err(|e| e.hint("pass a shorter text, or check that the right thing is piped in"))?;
     String::from_utf8(buf).map_err(|_| {
         Error::usage(format!("standard input for `{name}` is not UTF-8 text"))
             .hint("convert it to UTF-8 first")
@@ -149,45 +145,8 @@ pub fn gather_inputs(
     Ok(given)
 }
 
-/// Reads a UTF-8 text file given by the user, with errors that say which and why.
+/// Reads a UTF-8 text file given by the user (at most 1 MiB, the limit of a value; a pipe
+/// or device is refused unopened), with errors that say which and why.
 pub fn read_text_file(path: &Path, what: &str) -> Result<String> {
-    let limit = MAX_VALUE_BYTES as u64;
-    let meta = std::fs::metadata(path).map_err(|e| {
-        Error::new(
-            ErrorKind::NotFound,
-            format!("cannot read {what} {}: {}", path.display(), io_reason(&e)),
-        )
-        .hint("check the path; it is relative to the folder you run promptbook in")
-    })?;
-    if meta.len() > limit {
-        return Err(Error::usage(format!(
-            "{what} {} is {} bytes, over the limit of {limit} bytes (1 MiB)",
-            path.display(),
-            meta.len()
-        ))
-        .hint("check that this is the right file"));
-    }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::failed(format!(
-            "cannot read {what} {}: {}",
-            path.display(),
-            io_reason(&e)
-        ))
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        Error::usage(format!(
-            "{what} {} is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-        .hint("convert it to UTF-8, e.g. iconv -f latin1 -t utf-8")
-    })
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
+    crate::limits::read_text(path, MAX_VALUE_BYTES as u64, what)
 }

@@ -172,6 +172,15 @@ pub fn main() -> i32 {
         config: None,
         out: Out::new(),
     };
+    // Settings are checked before any command runs, so a mistake in them is found at once,
+    // not first when the one command that reads a setting runs.
+    let checked = ctx
+        .config()
+        .and_then(|c| deliver::configured_backend(c).map(|_| ()));
+    if let Err(e) = checked {
+        report(&e);
+        return e.exit_code();
+    }
     match run(cli.command, &mut ctx) {
         Ok(()) => 0,
         // A cancel may race with the Ctrl-C handler; exactly one of them reports it.

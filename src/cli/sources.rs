@@ -33,9 +33,12 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
             t.contains('/') || t.ends_with(".yaml") || t.ends_with(".yml") || t == ".";
         if path.exists() || looks_like_path {
             for file in collect_files(&[path.to_path_buf()])? {
-                let bytes = std::fs::read(&file).map_err(|e| {
-                    Error::not_found(format!("cannot read {}: {e}", file.display()))
-                })?;
+                let bytes = crate::limits::read_file(
+                    &file,
+                    crate::recipe::MAX_RECIPE_BYTES as u64,
+                    "the recipe file",
+                    crate::error::ErrorKind::InvalidRecipe,
+                )?;
                 out.push(Source {
                     origin: file.display().to_string(),
                     bytes,
@@ -52,8 +55,16 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
     Ok(out)
 }
 
+/// The deepest folder nesting a folder walk searches.
+pub const MAX_DEPTH: usize = 32;
+/// The most folder entries a folder walk looks at, files and folders together.
+pub const MAX_ENTRIES: usize = 200_000;
+
 /// The recipe files named: files as given, folders searched for .yaml/.yml (not pack.yaml,
 /// and not bundles, which are said in a note).
+/// A search does not follow links to folders (so a link loop cannot trap it; each one
+/// skipped is noted on standard error) and stops with an error past [`MAX_DEPTH`] folders
+/// or [`MAX_ENTRIES`] entries.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for p in paths {
@@ -62,7 +73,8 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
         })?;
         if meta.is_dir() {
             let before = files.len();
-            walk(p, &mut files)?;
+            let mut seen = 0;
+            walk(p, 0, &mut seen, &mut files)?;
             if files.len() == before {
                 return Err(Error::not_found(format!(
                     "{} has no .yaml recipe files",
@@ -76,19 +88,50 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+fn walk(dir: &Path, depth: usize, seen: &mut usize, files: &mut Vec<PathBuf>) -> Result<()> {
+    if depth > MAX_DEPTH {
+        return Err(Error::usage(format!(
+            "{} is more than {MAX_DEPTH} folders deep",
+            dir.display()
+        ))
+        .hint("add a folder nearer the recipes"));
+    }
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir)
         .map_err(|e| Error::failed(format!("cannot read the folder {}: {e}", dir.display())))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
+    {
+        *seen += 1;
+        if *seen > MAX_ENTRIES {
+            return Err(Error::usage(format!(
+                "the folder holds more than {MAX_ENTRIES} files and folders; stopped at {}",
+                dir.display()
+            ))
+            .hint("add the folder that holds the recipes, not a large tree around it"));
+        }
+        if let Ok(entry) = entry {
+            entries.push(entry);
+        }
+    }
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if name.starts_with('.') {
             continue;
         }
-        if path.is_dir() {
-            walk(&path, files)?;
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        let is_dir = file_type.is_dir();
+        if file_type.is_symlink() && std::fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+            eprintln!(
+                "note: skipped {}: a link to a folder (links to folders are not followed)",
+                path.display()
+            );
+            continue;
+        }
+        if is_dir {
+            walk(&path, depth + 1, seen, files)?;
         } else if crate::pack::files::is_bundle_file(name) {
             eprintln!(
                 "note: skipped {}: a pack bundle, not a recipe (`promptbook pack add {0}` installs it)",

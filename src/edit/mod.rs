@@ -146,8 +146,11 @@ impl Session<'_> {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        Error::failed(format!("cannot read the draft {}: {e}", path.display()))
-            .hint("the editor may have moved or deleted it; nothing was stored")
-    })
+    crate::limits::read_file(
+        path,
+        crate::recipe::MAX_RECIPE_BYTES as u64,
+        "the draft",
+        crate::error::ErrorKind::InvalidRecipe,
+    )
+    .map_err(|e| e.hint("the editor may have moved, deleted or overgrown it; nothing was stored"))
 }

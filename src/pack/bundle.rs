@@ -182,16 +182,13 @@ pub fn read(path: &Path) -> Result<RawPack> {
         )
         .hint("README.md lists the limits on packs; nothing was changed")
     };
-    let file = std::fs::File::open(path).map_err(|e| {
-        Error::not_found(format!("cannot read {origin}: {e}")).hint("check the path")
+    // A pipe or a device is refused before it is opened (opening a pipe waits for a writer).
+    let file = crate::limits::open_regular(path, "the bundle").map_err(|e| {
+        e.hint("give a bundle file made by `promptbook pack build` or `pack export -o`")
     })?;
     let meta = file
         .metadata()
         .map_err(|e| Error::failed(format!("cannot read {origin}: {e}")))?;
-    if !meta.is_file() {
-        return Err(Error::usage(format!("{origin} is not a regular file"))
-            .hint("give a bundle file made by `promptbook pack build` or `pack export -o`"));
-    }
     if meta.len() > limits::MAX_PACK_BYTES {
         return Err(too_large(format!("{origin} is {} bytes", meta.len())));
     }

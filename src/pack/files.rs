@@ -101,10 +101,10 @@ pub fn read_folder(dir: &Path) -> Result<RawPack> {
             limits::MAX_MANIFEST_BYTES
         )));
     }
-    let manifest = read(&manifest_path)?;
+    let manifest = read(&manifest_path, limits::MAX_MANIFEST_BYTES)?;
     let mut found = Vec::new();
     let mut skipped = Vec::new();
-    walk(dir, "", 0, &mut found, &mut skipped)?;
+    walk(dir, "", 0, &mut 0, &mut found, &mut skipped)?;
     found.sort();
     if found.len() > limits::MAX_RECIPES {
         return Err(too_large(&format!(
@@ -133,7 +133,7 @@ pub fn read_folder(dir: &Path) -> Result<RawPack> {
     }
     let mut files = Vec::with_capacity(found.len());
     for (rel, _) in found {
-        let bytes = read(&dir.join(&rel))?;
+        let bytes = read(&dir.join(&rel), limits::MAX_RECIPE_BYTES)?;
         files.push(RawFile {
             path: rel,
             bytes,
@@ -156,6 +156,7 @@ fn walk(
     dir: &Path,
     rel: &str,
     depth: usize,
+    seen: &mut usize,
     out: &mut Vec<(String, u64)>,
     bundles: &mut Vec<String>,
 ) -> Result<()> {
@@ -171,6 +172,13 @@ fn walk(
     for entry in entries {
         let entry = entry
             .map_err(|e| Error::failed(format!("cannot read the folder {}: {e}", dir.display())))?;
+        *seen += 1;
+        if *seen > limits::MAX_ENTRIES {
+            return Err(too_large(&format!(
+                "the pack folder holds more than {} files and folders",
+                limits::MAX_ENTRIES
+            )));
+        }
         let name = entry.file_name();
         let Some(name) = name.to_str() else {
             continue;
@@ -193,7 +201,7 @@ fn walk(
             continue;
         }
         if file_type.is_dir() {
-            walk(&entry.path(), &child_rel, depth + 1, out, bundles)?;
+            walk(&entry.path(), &child_rel, depth + 1, seen, out, bundles)?;
         } else if file_type.is_file() && is_bundle_file(name) {
             bundles.push(child_rel);
         } else if file_type.is_file() && is_recipe_file(name) {
@@ -211,8 +219,15 @@ fn walk(
     Ok(())
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::failed(format!("cannot read {}: {e}", path.display())))
+/// Reads one file the walk listed, bounded again: it may have grown, or been replaced by a
+/// pipe, since it was listed.
+fn read(path: &Path, limit: usize) -> Result<Vec<u8>> {
+    crate::limits::read_file(
+        path,
+        limit as u64,
+        "the pack file",
+        crate::error::ErrorKind::InvalidRecipe,
+    )
 }
 
 fn refused_link(path: &Path) -> Error {

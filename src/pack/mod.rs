@@ -39,6 +39,8 @@ pub mod limits {
     pub const MAX_PATH_BYTES: usize = 255;
     /// The deepest folder nesting inside a pack.
     pub const MAX_DEPTH: usize = 16;
+    /// The most entries (files and folders of any kind) a pack folder's walk looks at.
+    pub const MAX_ENTRIES: usize = 200_000;
 }
 
 /// Reports progress of long steps (reading and installing thousands of recipes). The core

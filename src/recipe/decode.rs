@@ -65,7 +65,7 @@ pub struct Decoded {
 pub fn recipe(root: &Node, with_tests: bool, d: &mut Decoder) -> Option<Decoded> {
     d.nested = vec![("model", MODEL_FIELDS)];
     let f = match &root.value {
-        NodeValue::Map(_) => d.fields(root, "", "a recipe", FIELDS)?,
+        NodeValue::Map(_) => d.fields(root, "", "a recipe's fields", FIELDS)?,
         _ => {
             d.problem(
                 Some(root),
@@ -191,7 +191,7 @@ fn located_text(d: &mut Decoder, f: &Fields, key: &str) -> Option<Located<String
 }
 
 fn model(d: &mut Decoder, node: &Node) -> ModelHints {
-    let Some(f) = d.fields(node, "model", "`model`", MODEL_FIELDS) else {
+    let Some(f) = d.fields(node, "model", "`model`'s fields", MODEL_FIELDS) else {
         return ModelHints::default();
     };
     ModelHints {
@@ -278,7 +278,7 @@ fn variable(d: &mut Decoder, name: &str, node: &Node) -> Option<Variable> {
         );
         return None;
     }
-    let f = d.fields(node, &path, "a variable", VARIABLE_FIELDS)?;
+    let f = d.fields(node, &path, "a variable's fields", VARIABLE_FIELDS)?;
     let kind = match f.get("type") {
         None => Some(VarType::String),
         Some(n) => d.one_of(&join(&path, "type"), n, TYPES).map(|t| match t {
@@ -316,7 +316,7 @@ fn variable(d: &mut Decoder, name: &str, node: &Node) -> Option<Variable> {
 }
 
 fn message(d: &mut Decoder, path: &str, node: &Node) -> Option<Located<MessageTemplate>> {
-    let f = d.fields(node, path, "a message", MESSAGE_FIELDS)?;
+    let f = d.fields(node, path, "a message's fields", MESSAGE_FIELDS)?;
     let role = match f.get_raw("role") {
         None => {
             d.problem(
@@ -357,7 +357,7 @@ fn message(d: &mut Decoder, path: &str, node: &Node) -> Option<Located<MessageTe
 }
 
 fn example(d: &mut Decoder, path: &str, node: &Node) -> Option<Located<Example>> {
-    let f = d.fields(node, path, "an example", EXAMPLE_FIELDS)?;
+    let f = d.fields(node, path, "an example's fields", EXAMPLE_FIELDS)?;
     let input = match f.get_raw("input") {
         None => {
             d.problem(
@@ -422,7 +422,7 @@ fn values(d: &mut Decoder, path: &str, node: &Node) -> Option<IndexMap<String, V
 }
 
 fn test(d: &mut Decoder, path: &str, node: &Node) -> Option<Located<TestCase>> {
-    let f = d.fields(node, path, "a test", TEST_FIELDS)?;
+    let f = d.fields(node, path, "a test's fields", TEST_FIELDS)?;
     let name = f
         .get("name")
         .and_then(|n| d.text(&join(path, "name"), n, "text"));
@@ -441,7 +441,7 @@ fn test(d: &mut Decoder, path: &str, node: &Node) -> Option<Located<TestCase>> {
 }
 
 fn expect(d: &mut Decoder, path: &str, node: &Node) -> Option<Expect> {
-    let f = d.fields(node, path, "`expect`", EXPECT_FIELDS)?;
+    let f = d.fields(node, path, "`expect`'s fields", EXPECT_FIELDS)?;
     let mut texts = |key: &str| {
         f.get(key)
             .map(|n| d.texts(&join(path, key), n, &format!("`{key}: [some words]`")))

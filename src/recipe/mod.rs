@@ -469,6 +469,16 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
                        t: &Located<String>,
                        out: &mut Vec<Diagnostic>|
      -> Option<Template> {
+        if let Some(p) = template_refs::too_deep(&t.value) {
+            out.push(
+                Diagnostic::error(
+                    format!("in `{field}`: {}", p.message),
+                    Some(file_position(t.position, p.line, p.column)),
+                )
+                .hint("split the template or flatten its blocks; README.md lists the limits"),
+            );
+            return None;
+        }
         match compile_template(&t.value) {
             Ok(template) => {
                 let refs = template_refs::collect(&template);

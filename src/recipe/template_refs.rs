@@ -36,6 +36,102 @@ pub struct TemplateRefs {
     pub problems: Vec<Unsupported>,
 }
 
+/// The most blocks (`{{#if}}`, `{{#each}}`, …) open at once in a template, and the most
+/// parentheses open at once in one expression. Deeper templates are refused before the
+/// Handlebars parser sees them: its parser, and every walk over the parsed template,
+/// recurse once per level, so 10,000 levels would overflow the stack.
+pub const MAX_TEMPLATE_DEPTH: usize = 32;
+
+/// Where a template first nests blocks or parentheses deeper than [`MAX_TEMPLATE_DEPTH`]
+/// (1-based line and column of the opening that goes too deep), found by scanning the text.
+pub fn too_deep(source: &str) -> Option<Unsupported> {
+    if !source.contains("{{") {
+        return None;
+    }
+    let chars: Vec<char> = source.chars().collect();
+    let (mut line, mut column) = (1, 1);
+    let mut blocks = 0usize;
+    let mut i = 0;
+    let at = |i: usize, line: &mut usize, column: &mut usize, upto: usize| {
+        for c in &chars[i..upto] {
+            if *c == '\n' {
+                *line += 1;
+                *column = 1;
+            } else {
+                *column += 1;
+            }
+        }
+    };
+    while i < chars.len() {
+        let opens =
+            chars[i] == '{' && chars.get(i + 1) == Some(&'{') && (i == 0 || chars[i - 1] != '\\');
+        if !opens {
+            at(i, &mut line, &mut column, i + 1);
+            i += 1;
+            continue;
+        }
+        let start = (line, column);
+        let mut j = i + 2;
+        while matches!(chars.get(j), Some('{') | Some('~')) {
+            j += 1;
+        }
+        let comment = chars.get(j) == Some(&'!');
+        let long_comment =
+            comment && chars.get(j + 1) == Some(&'-') && chars.get(j + 2) == Some(&'-');
+        match chars.get(j) {
+            Some('#') => blocks += 1,
+            Some('^') if !matches!(chars.get(j + 1), Some('}') | Some('~')) => blocks += 1,
+            Some('/') => blocks = blocks.saturating_sub(1),
+            _ => {}
+        }
+        if blocks > MAX_TEMPLATE_DEPTH {
+            return Some(Unsupported {
+                message: format!("blocks are nested more than {MAX_TEMPLATE_DEPTH} deep"),
+                line: start.0,
+                column: start.1,
+            });
+        }
+        // To the end of the tag, counting parentheses outside quotes.
+        let end_mark: &[char] = if long_comment {
+            &['-', '-', '}', '}']
+        } else {
+            &['}', '}']
+        };
+        let mut parens = 0usize;
+        let mut quote: Option<char> = None;
+        let mut k = j;
+        while k < chars.len() && !chars[k..].starts_with(end_mark) {
+            let c = chars[k];
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if !comment => quote = Some(c),
+                (None, '(') if !comment => {
+                    parens += 1;
+                    if parens > MAX_TEMPLATE_DEPTH {
+                        let mut p = (line, column);
+                        at(i, &mut p.0, &mut p.1, k);
+                        return Some(Unsupported {
+                            message: format!(
+                                "parentheses are nested more than {MAX_TEMPLATE_DEPTH} deep"
+                            ),
+                            line: p.0,
+                            column: p.1,
+                        });
+                    }
+                }
+                (None, ')') => parens = parens.saturating_sub(1),
+                _ => {}
+            }
+            k += 1;
+        }
+        let next = (k + end_mark.len()).min(chars.len());
+        at(i, &mut line, &mut column, next);
+        i = next;
+    }
+    None
+}
+
 /// Walks `template` and returns the root variables it reads.
 pub fn collect(template: &Template) -> TemplateRefs {
     let mut refs = TemplateRefs::default();
@@ -176,6 +272,27 @@ fn path(p: &Path, depth: usize, pos: (usize, usize), refs: &mut TemplateRefs) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nesting_is_measured_from_the_text() {
+        let nested = |n: usize| "{{#if a}}".repeat(n) + &"{{/if}}".repeat(n);
+        assert!(too_deep(&nested(MAX_TEMPLATE_DEPTH)).is_none());
+        let e = too_deep(&format!("x\n {}", nested(10_000))).unwrap();
+        assert_eq!((e.line, e.column), (2, 2 + 9 * MAX_TEMPLATE_DEPTH));
+        // Siblings, escapes, comments and quoted parentheses do not nest.
+        let siblings = "{{#if a}}x{{/if}}".repeat(1000);
+        assert!(too_deep(&siblings).is_none());
+        assert!(too_deep(&"\\{{#if a}}".repeat(100)).is_none());
+        assert!(too_deep(&format!("{{{{!-- {} --}}}}", nested(100))).is_none());
+        assert!(too_deep(&format!("{{{{eq a \"{}\"}}}}", "(".repeat(100))).is_none());
+        let e = too_deep(&format!(
+            "{{{{len {}a{}}}}}",
+            "(".repeat(40),
+            ")".repeat(40)
+        ))
+        .unwrap();
+        assert_eq!((e.line, e.column), (1, 7 + MAX_TEMPLATE_DEPTH));
+    }
 
     fn names(src: &str) -> Vec<String> {
         let t = Template::compile(src).unwrap();

@@ -102,7 +102,7 @@ fn the_clipboard_setting_is_used_and_checked() {
     let before = env.dump();
     env.cmd(&args(&["render", "blog-draft", "--copy"], TOPIC))
         .fails(2)
-        .stderr_has("config/promptbook/config.yaml: `clipboard`: unknown clipboard backend `xclp` (did you mean `xclip`?)");
+        .stderr_has("config/promptbook/config.yaml:1:12: `clipboard`: unknown clipboard backend `xclp` (did you mean `xclip`?)");
     assert_eq!(env.dump(), before);
 }
 

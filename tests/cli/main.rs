@@ -12,6 +12,7 @@ mod copy;
 mod editor_pty;
 mod fill;
 mod library;
+mod limits;
 mod mcp;
 mod pack_tour;
 mod packs;

@@ -147,8 +147,12 @@ fn warn_unknown_models<'a>(
 /// exported from (its first line says so; that line is not part of the text stored).
 pub fn read_recipe(file: &Path) -> Result<(Recipe, String, Option<String>)> {
     let origin = file.display().to_string();
-    let bytes =
-        std::fs::read(file).map_err(|e| Error::not_found(format!("cannot read {origin}: {e}")))?;
+    let bytes = crate::limits::read_file(
+        file,
+        crate::recipe::MAX_RECIPE_BYTES as u64,
+        "the recipe file",
+        crate::error::ErrorKind::InvalidRecipe,
+    )?;
     let recipe = Recipe::parse_bytes(&bytes, &origin).map_err(|e| {
         let e = Error::from(e);
         if bytes.starts_with(b"# promptbook pack bundle") {

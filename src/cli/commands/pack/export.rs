@@ -74,8 +74,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let existing = match &args.dir {
         Some(dir) if dir.join("pack.yaml").is_file() => {
             let path = dir.join("pack.yaml");
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Error::failed(format!("cannot read {}: {e}", path.display())))?;
+            let bytes = crate::limits::read_file(
+                &path,
+                crate::pack::limits::MAX_MANIFEST_BYTES as u64,
+                "the manifest",
+                crate::error::ErrorKind::InvalidRecipe,
+            )?;
             Some(Manifest::parse(&bytes, &path.display().to_string())?)
         }
         _ => None,
