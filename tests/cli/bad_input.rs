@@ -247,8 +247,8 @@ prompt: Write {{words}} words about {{topic}}, {{count}} times at {{level}}.
             "hint: did you mean `required`?",
         ],
     );
-    assert!(!r.stderr.contains("from 500 to 100"), "{}", r.stderr);
-    insta::assert_snapshot!("every_wrong_type", r.stderr);
+    assert!(!r.stderr().contains("from 500 to 100"), "{}", r.stderr());
+    insta::assert_snapshot!("every_wrong_type", r.stderr());
 }
 
 #[test]
