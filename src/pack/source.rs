@@ -376,6 +376,10 @@ fn local(input: &str) -> Result<Source> {
         if abs.is_file() {
             return Ok(Source::Bundle(abs));
         }
+        if !abs.is_dir() {
+            // A pipe or a device: read as a bundle, which refuses it unopened.
+            return Ok(Source::Bundle(abs));
+        }
         if !abs.join("pack.yaml").exists() && is_bare_repo(&abs) {
             return Ok(Source::Git {
                 url: abs.display().to_string(),

@@ -180,13 +180,16 @@ fn ten_thousand_nested_blocks_are_refused_at_add_and_lint_with_the_place() {
     env.cmd(&["lint", "deep.yaml"])
         .fails(1)
         .stdout_has("deep.yaml:5:425: error: in `prompt`: blocks are nested more than 32 deep");
+    assert_eq!(env.dump(), before);
     // 32 levels are fine, and render.
     let ok = "{{#if topic}}".repeat(32) + "{{topic}}" + &"{{/if}}".repeat(32);
     env.write(
         "ok.yaml",
         format!("name: ok-deep\ntitle: Deep\nvariables:\n  topic: {{ type: string }}\nprompt: \"{ok}\"\n"),
     );
-    env.cmd(&["add", "ok.yaml"]).ok();
+    env.cmd(&["add", "ok.yaml"])
+        .ok()
+        .stderr_has("added ok-deep");
     env.cmd(&["render", "ok-deep", "--var", "topic=fine"])
         .ok()
         .stdout_has("fine");
@@ -200,8 +203,9 @@ fn ten_thousand_nested_blocks_are_refused_at_add_and_lint_with_the_place() {
     env.cmd(&["add", "yaml-deep.yaml"])
         .fails(3)
         .stderr_has("lists and mappings are nested more than 24 levels deep");
-    env.cmd(&["rm", "ok-deep", "--yes"]).ok();
-    assert_eq!(env.dump(), before);
+    env.cmd(&["rm", "ok-deep", "--yes"])
+        .ok()
+        .stderr_has("Removed `ok-deep`");
 }
 
 #[test]

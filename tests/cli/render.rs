@@ -569,6 +569,7 @@ fn an_unknown_model_is_a_warning_and_renders_to_every_format_as_given() {
         .stderr_has("added new-model");
     env.cmd(&["lint", "new.yaml"])
         .ok()
+        .stderr_has("2 warnings in 1 recipe, no errors.")
         .stdout_has("new.yaml:6:11: warning: model.prefer `gpt5` is not in the model catalog");
     let openai = env
         .cmd(&[
