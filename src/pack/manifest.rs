@@ -10,6 +10,16 @@ use crate::yaml;
 
 use super::limits;
 
+/// The fields `pack.yaml` may have.
+const FIELDS: &[&str] = &[
+    "name",
+    "version",
+    "description",
+    "authors",
+    "license",
+    "min_promptbook",
+];
+
 /// A pack's manifest, `pack.yaml` at the top of the pack's folder or repository.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -86,13 +96,79 @@ impl Manifest {
                     .hint("save it as UTF-8"),
             ])
         })?;
-        let manifest: Manifest = yaml::from_str(text).map_err(|e| {
+        let tree = yaml::parse_tree(text).map_err(|e| {
             fail(vec![Diagnostic::error(e.message, e.position).hint(
                 "pack.yaml has name, version, and optionally description, authors, license, min_promptbook",
             )])
         })?;
+        let manifest = Manifest::decode(&tree).map_err(|problems| {
+            fail(
+                problems
+                    .into_iter()
+                    .map(|p| {
+                        let mut d = Diagnostic::error(p.message, p.position);
+                        d.hint = p.hint;
+                        d
+                    })
+                    .collect(),
+            )
+        })?;
         manifest.check(origin)?;
         Ok(manifest)
+    }
+
+    /// Reads the manifest from its YAML tree field by field, gathering every problem.
+    fn decode(tree: &yaml::Node) -> std::result::Result<Manifest, Vec<crate::decode::Problem>> {
+        let mut d = crate::decode::Decoder::default();
+        let Some(f) = d.fields(tree, "", "pack.yaml's fields", FIELDS) else {
+            return Err(d.problems);
+        };
+        let required =
+            |d: &mut crate::decode::Decoder, key: &str, example: &str| match f.get_raw(key) {
+                None => {
+                    d.problem(
+                        Some(tree),
+                        format!("pack.yaml has no `{key}`"),
+                        Some(format!("add `{key}: {example}`")),
+                    );
+                    None
+                }
+                Some(n) => d
+                    .text(key, n, &format!("text, e.g. {example}"))
+                    .map(|value| Located {
+                        value,
+                        position: n.position,
+                    }),
+            };
+        let name = required(&mut d, "name", "team-prompts");
+        let version = required(&mut d, "version", "1.0.0");
+        let text = |d: &mut crate::decode::Decoder, key: &str| {
+            f.get(key).and_then(|n| d.text(key, n, "text"))
+        };
+        let description = text(&mut d, "description").unwrap_or_default();
+        let license = text(&mut d, "license");
+        let authors = f
+            .get("authors")
+            .map(|n| d.texts("authors", n, "`authors: [Ada Lovelace <ada@example.com>]`"))
+            .unwrap_or_default();
+        let min_promptbook = f.get("min_promptbook").and_then(|n| {
+            d.text("min_promptbook", n, "a version, e.g. 0.1.0")
+                .map(|value| Located {
+                    value,
+                    position: n.position,
+                })
+        });
+        match (name, version) {
+            (Some(name), Some(version)) if d.problems.is_empty() => Ok(Manifest {
+                name,
+                version,
+                description,
+                authors,
+                license,
+                min_promptbook,
+            }),
+            _ => Err(d.problems),
+        }
     }
 
     /// Checks the values: a kebab-case name, a version like 1.2.0, bounded text.
@@ -244,6 +320,37 @@ mod tests {
             e.message.contains("pack.yaml:3:1: unknown field `licence`"),
             "{}",
             e.message
+        );
+        assert!(
+            e.message.contains("did you mean `license`?"),
+            "{}",
+            e.message
+        );
+        // Every wrong type at once, by field; a version written as a number keeps its text.
+        let e = Manifest::parse(b"name: [team]\nversion: 1.0\nauthors: Ada\n", "pack.yaml")
+            .unwrap_err();
+        assert!(
+            e.message.starts_with("pack.yaml has 2 problems:"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("pack.yaml:1:7: `name` must be text, e.g. team-prompts, not a list"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message
+                .contains("pack.yaml:3:10: `authors` must be a list"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            Manifest::parse(b"name: team\nversion: 1.10\n", "pack.yaml")
+                .unwrap()
+                .version(),
+            "1.10"
         );
     }
 
