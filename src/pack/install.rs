@@ -290,7 +290,7 @@ pub fn install(
                     Some((id, current)) => {
                         // Left from an earlier install whose recipe the user had changed.
                         if current != r.hash {
-                            let v = store::write_version(tx, id, &r.recipe, &r.yaml, &r.hash, false)?;
+                            let v = store::write_version(tx, id, &r.recipe, &r.yaml, &r.hash, store::Becomes::History)?;
                             kept.push(format!(
                                 "{}: your version from before is kept; the pack's is stored as version {v}",
                                 address(&name, r.recipe.name())
@@ -655,7 +655,7 @@ pub struct Applied {
 /// since the plan was made (another process wrote to the library meanwhile).
 pub fn apply_updates(lib: &mut Library, plans: &[UpdatePlan]) -> Result<Applied> {
     let path = lib.path().to_path_buf();
-    lib.write(|tx| {
+    lib.write(|tx| -> Result<_> {
         let mut applied = Applied::default();
         for plan in plans {
             apply_one(tx, plan, &mut applied).map_err(|e| match e {
@@ -729,13 +729,27 @@ fn apply_one(
             ChangeKind::Changed | ChangeKind::TakeTheirs => {
                 let new = new.expect("changed by the pack");
                 let id = c.recipe_id.expect("an installed recipe");
-                store::write_version(tx, id, &new.recipe, &new.yaml, &new.hash, true)?;
+                store::write_version(
+                    tx,
+                    id,
+                    &new.recipe,
+                    &new.yaml,
+                    &new.hash,
+                    store::Becomes::Current,
+                )?;
                 upsert_link(Some(id))?;
             }
             ChangeKind::KeptYours => {
                 let new = new.expect("changed by the pack");
                 let id = c.recipe_id.expect("an installed recipe");
-                let v = store::write_version(tx, id, &new.recipe, &new.yaml, &new.hash, false)?;
+                let v = store::write_version(
+                    tx,
+                    id,
+                    &new.recipe,
+                    &new.yaml,
+                    &new.hash,
+                    store::Becomes::History,
+                )?;
                 upsert_link(Some(id))?;
                 applied.kept.push((c.address.clone(), v));
             }
