@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// The only module that may use the SQLite crate.
+const SQL_OWNER: &str = "store";
+
 /// The faces: they may import any core module; no core module imports them.
 const FACES: &[&str] = &["cli", "fill", "mcp", "clipboard", "web"];
 
@@ -113,6 +116,10 @@ fn imports_point_one_way() {
                 ));
                 continue;
             };
+            if module != SQL_OWNER && (line.contains("rusqlite::") || line.contains("use rusqlite"))
+            {
+                broken.push(format!("{at}: only the store may use rusqlite"));
+            }
             for name in names {
                 if name != module && !allowed.contains(&name) {
                     broken.push(format!("{at}: `{module}` imports `crate::{name}`"));

@@ -3,12 +3,14 @@
 //!
 //! `open.rs` opens, migrates and seeds; `read.rs` reads recipes by name; `write.rs` stores
 //! and removes them; `search.rs` searches and serves selections; `edit.rs` stores authored
-//! versions; `answers.rs` keeps the last answers; `sql.rs` words SQLite's failures.
+//! versions; `answers.rs` keeps the last answers; `packs.rs` the packs' records and
+//! their installs, updates and removals; `sql.rs` words SQLite's failures.
 
 mod answers;
 mod edit;
 mod migrations;
 mod open;
+pub mod packs;
 pub mod provenance;
 mod read;
 mod search;
@@ -154,12 +156,3 @@ pub struct Library {
     /// checkpointing and deleting them on every run.
     checkpoint_on_close: bool,
 }
-
-impl Library {
-    /// The connection, for core modules that keep their own tables in the library.
-    pub fn connection(&self) -> &Connection {
-        &self.conn
-    }
-}
-
-pub(crate) use write::{Becomes, delete, put_in, write_version};

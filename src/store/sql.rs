@@ -15,7 +15,7 @@ pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Why a store operation stopped: a SQLite call failed (worded later, with the path), or the
 /// store found a problem of its own (already an [`Error`]).
-pub(crate) enum Fail {
+pub(super) enum Fail {
     Sql(rusqlite::Error),
     Stop(Error),
 }
@@ -55,7 +55,7 @@ impl Fail {
 }
 
 /// A store result before it is worded: `?` takes both SQLite errors and [`Error`]s.
-pub(crate) type Sql<T> = std::result::Result<T, Fail>;
+pub(super) type Sql<T> = std::result::Result<T, Fail>;
 
 pub(super) fn read_only_error(path: &Path) -> Error {
     Error::library(format!(
@@ -113,7 +113,7 @@ impl Library {
     }
 
     /// Runs `f` in one write transaction: all of it happens, or none of it.
-    pub(crate) fn write<T, E: Into<Fail>>(
+    pub(super) fn write<T, E: Into<Fail>>(
         &mut self,
         f: impl FnOnce(&Transaction<'_>) -> std::result::Result<T, E>,
     ) -> Result<T> {

@@ -59,7 +59,7 @@ impl Library {
 }
 
 /// Deletes recipe `id` and all its versions inside a transaction.
-pub(crate) fn delete(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Result<()> {
+pub(super) fn delete(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Result<()> {
     tx.execute("DELETE FROM recipes_fts WHERE rowid = ?1", [id])?;
     tx.execute("DELETE FROM fill_history WHERE recipe_id = ?1", [id])?;
     tx.execute("DELETE FROM recipe_tags WHERE recipe_id = ?1", [id])?;
@@ -97,14 +97,14 @@ fn exists_in(
 }
 
 /// What [`put_in`] did, and to which recipe row.
-pub(crate) struct Put {
+pub(super) struct Put {
     pub id: i64,
     pub outcome: AddOutcome,
 }
 
 /// Adds or updates one recipe in `namespace` ('' for the user's own) inside a transaction.
 /// Statements are cached: installing a pack calls this thousands of times in one transaction.
-pub(crate) fn put_in(
+pub(super) fn put_in(
     tx: &rusqlite::Transaction<'_>,
     namespace: &str,
     recipe: &Recipe,
@@ -155,7 +155,7 @@ pub(crate) fn put_in(
 
 /// What a version stored by [`write_version`] becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Becomes {
+pub(super) enum Becomes {
     /// The version people get: title, tags and the search index follow it.
     Current,
     /// The first version of a recipe row just created: current, with no tags or search
@@ -166,7 +166,7 @@ pub(crate) enum Becomes {
 }
 
 /// Stores `yaml` as the next version of recipe `id` and returns its number.
-pub(crate) fn write_version(
+pub(super) fn write_version(
     tx: &rusqlite::Transaction<'_>,
     id: i64,
     recipe: &Recipe,
