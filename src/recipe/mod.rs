@@ -180,19 +180,20 @@ impl Recipe {
     }
 
     /// Reads a recipe stored in the library for rendering. It was fully validated when it
-    /// was added, so this skips its `tests:` and the checks that only matter when a recipe
-    /// is written; templates are still compiled (and any error still reported).
+    /// was added, so this drops its `tests:` and skips the checks that only matter when a
+    /// recipe is written; templates are still compiled (and any error still reported).
     pub fn parse_for_render(source: &str, origin: &str) -> Result<Recipe, Invalid> {
-        let fields: RenderFields = yaml::from_str(source).map_err(|e| Invalid {
+        let mut def: RecipeFile = yaml::from_str(source).map_err(|e| Invalid {
             origin: origin.to_string(),
             diagnostics: vec![Diagnostic::error(e.message, e.position)],
         })?;
-        Recipe::stored(RecipeFile::from(fields), origin)
+        def.tests.clear();
+        Recipe::stored(def, origin)
     }
 
     /// Reads a stored recipe for rendering from its render form (see [`render_form`]),
-    /// falling back to [`Recipe::parse_for_render`] of its YAML when the form is missing or
-    /// of another layout.
+    /// falling back to [`Recipe::parse_for_render`] of its YAML when the form is missing,
+    /// unreadable or written by another promptbook.
     pub fn from_render_form(
         form: Option<&str>,
         yaml: &str,

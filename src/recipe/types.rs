@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Located;
 
 /// One prompt recipe, as written in its YAML file.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "promptbook recipe",
@@ -47,7 +47,8 @@ pub struct RecipeFile {
     #[serde(default)]
     pub examples: Vec<Located<Example>>,
     /// Offline checks of the rendered prompt, run by `promptbook test`.
-    #[serde(default)]
+    // Not in the render form (the only place a recipe is serialized): rendering never reads them.
+    #[serde(default, skip_serializing)]
     pub tests: Vec<Located<TestCase>>,
 }
 
@@ -158,7 +159,7 @@ impl Role {
 }
 
 /// One turn of a multi-turn recipe.
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageTemplate {
     pub role: Role,
@@ -218,50 +219,4 @@ pub struct Expect {
     /// The most estimated input tokens the rendered prompt may take.
     #[serde(default)]
     pub max_input_tokens: Option<u64>,
-}
-
-/// What rendering reads of a stored recipe: every field but `tests`, which serde then skips
-/// unread (unknown fields are not denied here). Stored recipes were validated when added, so
-/// the render path need not build test cases nor compile their regular expressions.
-#[derive(Debug, Deserialize)]
-pub(crate) struct RenderFields {
-    name: Located<String>,
-    title: String,
-    #[serde(default)]
-    description: String,
-    #[serde(default)]
-    version: Option<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    model: ModelHints,
-    #[serde(default)]
-    variables: IndexMap<String, Located<Variable>>,
-    #[serde(default)]
-    system: Option<Located<String>>,
-    #[serde(default)]
-    prompt: Option<Located<String>>,
-    #[serde(default)]
-    messages: Vec<Located<MessageTemplate>>,
-    #[serde(default)]
-    examples: Vec<Located<Example>>,
-}
-
-impl From<RenderFields> for RecipeFile {
-    fn from(f: RenderFields) -> RecipeFile {
-        RecipeFile {
-            name: f.name,
-            title: f.title,
-            description: f.description,
-            version: f.version,
-            tags: f.tags,
-            model: f.model,
-            variables: f.variables,
-            system: f.system,
-            prompt: f.prompt,
-            messages: f.messages,
-            examples: f.examples,
-            tests: Vec::new(),
-        }
-    }
 }
