@@ -14,10 +14,11 @@ const FACES: &[&str] = &["cli", "fill", "mcp", "clipboard", "web"];
 /// re-exports at the crate root are open to all). A new module must be added here.
 const CORE: &[(&str, &[&str])] = &[
     ("error", &[]),
+    ("sniff", &[]),
     ("paths", &["error"]),
     ("yaml", &["error"]),
     ("config", &["error", "paths", "yaml"]),
-    ("recipe", &["error", "yaml"]),
+    ("recipe", &["error", "yaml", "sniff"]),
     ("catalog", &["error", "paths", "yaml"]),
     ("render", &["error", "yaml", "recipe", "catalog"]),
     ("check", &["error", "yaml", "recipe", "catalog", "render"]),
@@ -26,7 +27,10 @@ const CORE: &[(&str, &[&str])] = &[
         "edit",
         &["error", "paths", "yaml", "config", "recipe", "store"],
     ),
-    ("pack", &["error", "paths", "yaml", "recipe", "store"]),
+    (
+        "pack",
+        &["error", "paths", "yaml", "sniff", "recipe", "store"],
+    ),
     (
         "session",
         &[
