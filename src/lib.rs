@@ -1,8 +1,9 @@
-//! promptbook: a prompt recipe library. The core (recipe, render, session, store, catalog) is
-//! the API every face uses; the command line (`cli`), interactive fill (`fill`) and the clipboard
-//! (`clipboard`) are faces.
+//! promptbook: a prompt recipe library. The core (recipe, render, check, session, store,
+//! catalog) is the API every face uses; the command line (`cli`), interactive fill (`fill`)
+//! and the clipboard (`clipboard`) are faces.
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod edit;
 // Detaching the clipboard holder needs setsid and kill, which std does not offer.
@@ -12,6 +13,8 @@ pub mod config;
 pub mod decode;
 pub mod error;
 pub mod fill;
+#[cfg(test)]
+mod layers;
 pub mod limits;
 pub mod mcp;
 pub mod pack;

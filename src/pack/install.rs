@@ -1,28 +1,16 @@
 //! Packs in the library: install, update (planned, shown, then applied), remove, and what is
-//! installed. Every change is one transaction through [`Library::write`]: it all happens or
-//! none of it does. A recipe the user changed is never overwritten by a pack.
+//! installed. This module decides (a plan: what to add, change, keep); the store's pack calls
+//! write it, each change in one transaction: it all happens or none of it does. A recipe the
+//! user changed is never overwritten by a pack.
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
-
 use crate::error::{Error, Result, did_you_mean};
-use crate::store::{self, Library, address};
+pub use crate::store::packs::Origin;
+use crate::store::packs::{Done, Guarded, PackRecordChange, PackSource, PackStep, RecipeId};
+use crate::store::{Library, address};
 
 use super::{Manifest, Pack, Progress};
-
-/// Where an installed pack came from, as recorded in the library.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Origin {
-    /// `folder`, `bundle` or `git`.
-    pub kind: String,
-    /// The folder or bundle path, or the git URL.
-    pub location: String,
-    /// The git ref asked for (`None`: the default branch).
-    pub reference: Option<String>,
-    /// The commit the ref resolved to (git only).
-    pub commit: Option<String>,
-}
 
 /// How a pack's recipe stands in the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -47,7 +35,7 @@ pub struct InstalledRecipe {
     /// sha256 of the YAML the pack last delivered.
     pub pack_hash: String,
     #[serde(skip)]
-    recipe_id: Option<i64>,
+    recipe_id: Option<RecipeId>,
     #[serde(skip)]
     current_hash: Option<String>,
     #[serde(skip)]
@@ -100,20 +88,9 @@ impl InstalledPack {
     }
 }
 
-fn sql(lib: &Library) -> impl Fn(rusqlite::Error) -> Error + '_ {
-    move |e| Error::library(format!("library error in {}: {e}", lib.path().display()))
-}
-
 /// The names of the installed packs, sorted.
 pub fn names(lib: &Library) -> Result<Vec<String>> {
-    let conn = lib.connection();
-    let mut stmt = conn
-        .prepare("SELECT name FROM packs ORDER BY name")
-        .map_err(sql(lib))?;
-    stmt.query_map([], |r| r.get(0))
-        .map_err(sql(lib))?
-        .collect::<rusqlite::Result<Vec<String>>>()
-        .map_err(sql(lib))
+    lib.pack_names()
 }
 
 /// Every installed pack, by name.
@@ -123,66 +100,30 @@ pub fn list(lib: &Library) -> Result<Vec<InstalledPack>> {
 
 /// The installed pack `name`, or a not-found error with a suggestion.
 pub fn get(lib: &Library, name: &str) -> Result<InstalledPack> {
-    let conn = lib.connection();
-    let row = conn
-        .query_row(
-            "SELECT name, version, manifest, source_kind, source, ref, commit_id, installed_at, updated_at
-             FROM packs WHERE name = ?1",
-            [name],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                ))
-            },
-        )
-        .optional()
-        .map_err(sql(lib))?;
-    let Some((name, version, manifest, kind, source, reference, commit, installed, updated)) = row
-    else {
+    let Some((record, links)) = lib.pack(name)? else {
         return Err(not_installed(lib, name));
     };
     // The manifest is stored as JSON, which the YAML reader takes as it is.
-    let manifest: Option<Manifest> = crate::yaml::from_str(&manifest).ok();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT pr.name, pr.file, pr.hash, pr.recipe_id, v.hash FROM pack_recipes pr
-             LEFT JOIN recipes r ON r.id = pr.recipe_id
-             LEFT JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-             WHERE pr.pack = ?1 ORDER BY pr.file",
-        )
-        .map_err(sql(lib))?;
-    let recipes = stmt
-        .query_map([&name], |r| {
-            let recipe_name: String = r.get(0)?;
-            let pack_hash: String = r.get(2)?;
-            let recipe_id: Option<i64> = r.get(3)?;
-            let current_hash: Option<String> = r.get(4)?;
-            let state = match &current_hash {
+    let manifest: Option<Manifest> = crate::yaml::from_str(&record.manifest).ok();
+    let recipes = links
+        .into_iter()
+        .map(|l| {
+            let state = match &l.current_hash {
                 None => RecipeState::RemovedByYou,
-                Some(h) if *h == pack_hash => RecipeState::AsInstalled,
+                Some(h) if *h == l.pack_hash => RecipeState::AsInstalled,
                 Some(_) => RecipeState::ChangedLocally,
             };
-            Ok(InstalledRecipe {
-                address: address(&name, &recipe_name),
-                file: r.get(1)?,
+            InstalledRecipe {
+                address: address(&record.name, &l.name),
+                file: l.file,
                 state,
-                pack_hash,
-                recipe_id,
-                current_hash,
-                name: recipe_name,
-            })
+                pack_hash: l.pack_hash,
+                recipe_id: l.recipe,
+                current_hash: l.current_hash,
+                name: l.name,
+            }
         })
-        .map_err(sql(lib))?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(sql(lib))?;
+        .collect();
     Ok(InstalledPack {
         description: manifest
             .as_ref()
@@ -193,28 +134,23 @@ pub fn get(lib: &Library, name: &str) -> Result<InstalledPack> {
             .map(|m| m.authors.clone())
             .unwrap_or_default(),
         license: manifest.as_ref().and_then(|m| m.license.clone()),
-        name,
-        version,
-        source_kind: kind,
-        source,
-        reference,
-        commit,
-        installed_at: installed,
-        updated_at: updated,
+        name: record.name,
+        version: record.version,
+        source_kind: record.origin.kind,
+        source: record.origin.location,
+        reference: record.origin.reference,
+        commit: record.origin.commit,
+        installed_at: record.installed_at,
+        updated_at: record.updated_at,
         recipes,
     })
 }
 
 /// The manifest pack `name` was installed (or last updated) with.
 pub fn manifest(lib: &Library, name: &str) -> Result<Manifest> {
-    let json: Option<String> = lib
-        .connection()
-        .query_row("SELECT manifest FROM packs WHERE name = ?1", [name], |r| {
-            r.get(0)
-        })
-        .optional()
-        .map_err(sql(lib))?;
-    let json = json.ok_or_else(|| not_installed(lib, name))?;
+    let json = lib
+        .pack_manifest(name)?
+        .ok_or_else(|| not_installed(lib, name))?;
     crate::yaml::from_str(&json).map_err(|e| {
         Error::library(format!(
             "the stored manifest of `{name}` cannot be read: {}",
@@ -257,60 +193,22 @@ pub fn install(
     if let Ok(existing) = get(lib, &name) {
         return Err(already_installed(&existing));
     }
-    let path = lib.path().to_path_buf();
-    let sql_err = move |e: rusqlite::Error| {
-        Error::library(format!("library error in {}: {e}", path.display()))
-    };
     let manifest_json = serde_json::to_string(&pack.manifest).expect("a manifest serializes");
+    let source = PackSource {
+        name: &name,
+        version: pack.manifest.version(),
+        manifest: &manifest_json,
+        origin,
+    };
     progress.start("Installing", pack.recipes.len() as u64);
-    let result = lib.write(|tx| {
-        (|| -> rusqlite::Result<Vec<String>> {
-            tx.execute(
-                &format!(
-                    "INSERT INTO packs (name, version, manifest, source_kind, source, ref, commit_id, installed_at, updated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW}, {NOW})"
-                ),
-                params![
-                    name,
-                    pack.manifest.version(),
-                    manifest_json,
-                    origin.kind,
-                    origin.location,
-                    origin.reference,
-                    origin.commit
-                ],
-            )?;
-            let mut kept = Vec::new();
-            let mut link = tx.prepare_cached(
-                "INSERT INTO pack_recipes (pack, name, recipe_id, file, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for (i, r) in pack.recipes.iter().enumerate() {
-                let id = match current_of(tx, &name, r.recipe.name())? {
-                    None => store::put_in(tx, &name, &r.recipe, &r.yaml)?.id,
-                    Some((id, current)) => {
-                        // Left from an earlier install whose recipe the user had changed.
-                        if current != r.hash {
-                            let v = store::write_version(tx, id, &r.recipe, &r.yaml, &r.hash, false)?;
-                            kept.push(format!(
-                                "{}: your version from before is kept; the pack's is stored as version {v}",
-                                address(&name, r.recipe.name())
-                            ));
-                        }
-                        id
-                    }
-                };
-                link.execute(params![name, r.recipe.name(), id, r.file, r.hash])?;
-                if i % 256 == 255 {
-                    progress.advance(256);
-                }
-            }
-            progress.advance((pack.recipes.len() % 256) as u64);
-            Ok(kept)
-        })()
-        .map_err(sql_err)
-    });
+    let result = lib.install_pack(&source, &pack.recipes, &mut |n| progress.advance(n));
     progress.finish();
-    let mut notes = result?;
+    let mut notes: Vec<String> = result?
+        .into_iter()
+        .map(|(full, v)| {
+            format!("{full}: your version from before is kept; the pack's is stored as version {v}")
+        })
+        .collect();
     notes.extend(name_notes(lib, &name)?);
     Ok(Installed {
         recipes: pack
@@ -323,8 +221,6 @@ pub fn install(
         notes,
     })
 }
-
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 fn already_installed(existing: &InstalledPack) -> Error {
     Error::usage(format!(
@@ -339,44 +235,14 @@ fn already_installed(existing: &InstalledPack) -> Error {
     ))
 }
 
-/// The id and current hash of recipe `name` in namespace `pack`.
-fn current_of(
-    tx: &rusqlite::Transaction<'_>,
-    pack: &str,
-    name: &str,
-) -> rusqlite::Result<Option<(i64, String)>> {
-    tx.prepare_cached(
-        "SELECT r.id, v.hash FROM recipes r
-         JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-         WHERE r.name = ?1 AND r.namespace = ?2",
-    )?
-    .query_row(params![name, pack], |r| Ok((r.get(0)?, r.get(1)?)))
-    .optional()
-}
-
 /// Notes on the pack's recipe names that also exist elsewhere: the user's own recipe keeps a
 /// bare name; a name in several packs needs its pack.
 fn name_notes(lib: &Library, pack: &str) -> Result<Vec<String>> {
-    let conn = lib.connection();
-    let mut stmt = conn
-        .prepare(
-            "SELECT r.name, group_concat(o.namespace, ' ') FROM recipes r
-             JOIN recipes o ON o.name = r.name AND o.namespace <> r.namespace
-             WHERE r.namespace = ?1 GROUP BY r.name ORDER BY r.name",
-        )
-        .map_err(sql(lib))?;
-    let rows = stmt
-        .query_map([pack], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })
-        .map_err(sql(lib))?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(sql(lib))?;
+    let rows = lib.pack_name_clashes(pack)?;
     let mut notes = Vec::new();
     for (name, others) in rows {
-        let others: Vec<&str> = others.split(' ').collect();
         let full = address(pack, &name);
-        if others.contains(&"") {
+        if others.iter().any(String::is_empty) {
             notes.push(format!(
                 "`{name}` is also your own recipe, which keeps the name; use `{full}` for the pack's"
             ));
@@ -429,7 +295,7 @@ pub struct Change {
     pub after: Option<String>,
     /// The recipe's name in the pack.
     name: String,
-    recipe_id: Option<i64>,
+    recipe_id: Option<RecipeId>,
     /// The current hash seen when planning: the apply step refuses if it moved meanwhile.
     expect_current: Option<String>,
     /// Index of the new recipe in the fetched pack.
@@ -517,7 +383,7 @@ pub fn plan_update(
             new_index: Some(i),
         };
         match by_name.get(name) {
-            None => match current_in(lib, ns, name)? {
+            None => match lib.pack_recipe(ns, name)? {
                 None => {
                     change.kind = ChangeKind::Added;
                     change.after = Some(new.yaml.clone());
@@ -531,7 +397,7 @@ pub fn plan_update(
                         } else {
                             ChangeKind::KeptYours
                         };
-                        change.before = Some(yaml_with_hash(lib, id, &cur)?);
+                        change.before = Some(lib.yaml_with_hash(id, &cur)?);
                         change.after = Some(new.yaml.clone());
                     }
                 }
@@ -560,15 +426,15 @@ pub fn plan_update(
                             }
                         } else if user_changed && theirs {
                             change.kind = ChangeKind::TakeTheirs;
-                            change.before = Some(yaml_with_hash(lib, id, cur)?);
+                            change.before = Some(lib.yaml_with_hash(id, cur)?);
                             change.after = Some(new.yaml.clone());
                         } else if user_changed && pack_changed {
                             change.kind = ChangeKind::KeptYours;
-                            change.before = Some(yaml_with_hash(lib, id, &old.pack_hash)?);
+                            change.before = Some(lib.yaml_with_hash(id, &old.pack_hash)?);
                             change.after = Some(new.yaml.clone());
                         } else if pack_changed {
                             change.kind = ChangeKind::Changed;
-                            change.before = Some(yaml_with_hash(lib, id, cur)?);
+                            change.before = Some(lib.yaml_with_hash(id, cur)?);
                             change.after = Some(new.yaml.clone());
                         } else if old.file == new.file {
                             continue;
@@ -613,34 +479,6 @@ pub fn plan_update(
     })
 }
 
-fn current_in(lib: &Library, ns: &str, name: &str) -> Result<Option<(i64, String)>> {
-    lib.connection()
-        .query_row(
-            "SELECT r.id, v.hash FROM recipes r
-             JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version
-             WHERE r.name = ?1 AND r.namespace = ?2",
-            params![name, ns],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .map_err(sql(lib))
-}
-
-/// The latest stored YAML of recipe `id` with `hash`.
-fn yaml_with_hash(lib: &Library, id: i64, hash: &str) -> Result<String> {
-    Ok(lib
-        .connection()
-        .query_row(
-            "SELECT yaml FROM recipe_versions WHERE recipe_id = ?1 AND hash = ?2
-             ORDER BY version DESC LIMIT 1",
-            params![id, hash],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(sql(lib))?
-        .unwrap_or_default())
-}
-
 /// What applying the plans did that the user must be told.
 #[derive(Debug, Clone, Default)]
 pub struct Applied {
@@ -654,139 +492,82 @@ pub struct Applied {
 /// Applies update plans in one transaction. Refuses, changing nothing, when a recipe changed
 /// since the plan was made (another process wrote to the library meanwhile).
 pub fn apply_updates(lib: &mut Library, plans: &[UpdatePlan]) -> Result<Applied> {
-    let path = lib.path().to_path_buf();
-    lib.write(|tx| {
-        let mut applied = Applied::default();
-        for plan in plans {
-            apply_one(tx, plan, &mut applied).map_err(|e| match e {
-                Step::Sql(e) => Error::library(format!("library error in {}: {e}", path.display())),
-                Step::Moved(address) => Error::failed(format!(
-                    "`{address}` changed while the update was waiting; nothing was changed"
-                ))
-                .hint("run the same command again to see the update as it now stands"),
-            })?;
+    let manifests: Vec<String> = plans
+        .iter()
+        .map(|p| serde_json::to_string(&p.pack.manifest).expect("a manifest serializes"))
+        .collect();
+    let changes: Vec<_> = plans
+        .iter()
+        .zip(&manifests)
+        .map(|(plan, manifest)| {
+            let source = PackSource {
+                name: &plan.name,
+                version: &plan.to_version,
+                manifest,
+                origin: &plan.origin,
+            };
+            let steps = plan.changes.iter().map(|c| update_step(plan, c)).collect();
+            (PackRecordChange::Update(source), steps)
+        })
+        .collect();
+    let done = lib.change_packs(&changes, &|p, i| {
+        Error::failed(format!(
+            "`{}` changed while the update was waiting; nothing was changed",
+            plans[p].changes[i].address
+        ))
+        .hint("run the same command again to see the update as it now stands")
+    })?;
+    let mut applied = Applied::default();
+    for (plan, done) in plans.iter().zip(done) {
+        for (c, d) in plan.changes.iter().zip(done) {
+            match d {
+                Done::Version(v) => applied.kept.push((c.address.clone(), v)),
+                Done::Renamed(now) => applied.kept_as_yours.push((c.address.clone(), now)),
+                Done::Nothing => {}
+            }
         }
-        Ok(applied)
-    })
-}
-
-enum Step {
-    Sql(rusqlite::Error),
-    Moved(String),
-}
-
-impl From<rusqlite::Error> for Step {
-    fn from(e: rusqlite::Error) -> Step {
-        Step::Sql(e)
     }
+    Ok(applied)
 }
 
-fn apply_one(
-    tx: &rusqlite::Transaction<'_>,
-    plan: &UpdatePlan,
-    applied: &mut Applied,
-) -> std::result::Result<(), Step> {
-    let ns = plan.name.as_str();
-    let manifest_json = serde_json::to_string(&plan.pack.manifest).expect("a manifest serializes");
-    tx.execute(
-        &format!(
-            "UPDATE packs SET version = ?2, manifest = ?3, source_kind = ?4, source = ?5, ref = ?6,
-             commit_id = ?7, updated_at = {NOW} WHERE name = ?1"
-        ),
-        params![
-            ns,
-            plan.to_version,
-            manifest_json,
-            plan.origin.kind,
-            plan.origin.location,
-            plan.origin.reference,
-            plan.origin.commit
-        ],
-    )?;
-    for c in &plan.changes {
-        if let Some(id) = c.recipe_id {
-            let now = current_hash(tx, id)?;
-            if now != c.expect_current {
-                return Err(Step::Moved(c.address.clone()));
-            }
+/// The store's step for one change of an update plan.
+fn update_step<'a>(plan: &'a UpdatePlan, c: &'a Change) -> Guarded<'a> {
+    let new = c.new_index.map(|i| &plan.pack.recipes[i]);
+    let id = || c.recipe_id.expect("an installed recipe");
+    let step = match c.kind {
+        ChangeKind::Added | ChangeKind::Restored => {
+            PackStep::Add(new.expect("added from the pack"))
         }
-        let new = c.new_index.map(|i| &plan.pack.recipes[i]);
-        let upsert_link = |id: Option<i64>| -> rusqlite::Result<()> {
-            let new = new.expect("a link has a new recipe");
-            tx.prepare_cached(
-                "INSERT INTO pack_recipes (pack, name, recipe_id, file, hash) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (pack, name) DO UPDATE SET recipe_id = ?3, file = ?4, hash = ?5",
-            )?
-            .execute(params![ns, c.name, id, new.file, new.hash])?;
-            Ok(())
-        };
-        match c.kind {
-            ChangeKind::Added | ChangeKind::Restored => {
-                let new = new.expect("added from the pack");
-                let put = store::put_in(tx, ns, &new.recipe, &new.yaml)?;
-                upsert_link(Some(put.id))?;
-            }
-            ChangeKind::Changed | ChangeKind::TakeTheirs => {
-                let new = new.expect("changed by the pack");
-                let id = c.recipe_id.expect("an installed recipe");
-                store::write_version(tx, id, &new.recipe, &new.yaml, &new.hash, true)?;
-                upsert_link(Some(id))?;
-            }
-            ChangeKind::KeptYours => {
-                let new = new.expect("changed by the pack");
-                let id = c.recipe_id.expect("an installed recipe");
-                let v = store::write_version(tx, id, &new.recipe, &new.yaml, &new.hash, false)?;
-                upsert_link(Some(id))?;
-                applied.kept.push((c.address.clone(), v));
-            }
-            ChangeKind::Removed => {
-                store::delete(tx, c.recipe_id.expect("an installed recipe"))?;
-                unlink(tx, ns, &c.name)?;
-            }
-            ChangeKind::KeptAsYours => {
-                let id = c.recipe_id.expect("an installed recipe");
-                let now = keep_as_own(tx, id, &c.name)?;
-                unlink(tx, ns, &c.name)?;
-                applied.kept_as_yours.push((c.address.clone(), now));
-            }
-            ChangeKind::StaysRemoved | ChangeKind::Record => match new {
-                Some(_) => upsert_link(c.recipe_id)?,
-                None => unlink(tx, ns, &c.name)?,
+        ChangeKind::Changed | ChangeKind::TakeTheirs => PackStep::NewVersion {
+            id: id(),
+            file: new.expect("changed by the pack"),
+            current: true,
+        },
+        ChangeKind::KeptYours => PackStep::NewVersion {
+            id: id(),
+            file: new.expect("changed by the pack"),
+            current: false,
+        },
+        ChangeKind::Removed => PackStep::Remove {
+            id: id(),
+            name: &c.name,
+        },
+        ChangeKind::KeptAsYours => PackStep::KeepAsOwn {
+            id: id(),
+            name: &c.name,
+        },
+        ChangeKind::StaysRemoved | ChangeKind::Record => match new {
+            Some(file) => PackStep::Record {
+                id: c.recipe_id,
+                file,
             },
-        }
+            None => PackStep::Forget { name: &c.name },
+        },
+    };
+    Guarded {
+        step,
+        expect: c.recipe_id.map(|id| (id, c.expect_current.as_deref())),
     }
-    Ok(())
-}
-
-fn current_hash(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Result<Option<String>> {
-    tx.prepare_cached(
-        "SELECT v.hash FROM recipes r
-         JOIN recipe_versions v ON v.recipe_id = r.id AND v.version = r.current_version WHERE r.id = ?1",
-    )?
-    .query_row([id], |r| r.get(0))
-    .optional()
-}
-
-fn unlink(tx: &rusqlite::Transaction<'_>, pack: &str, name: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached("DELETE FROM pack_recipes WHERE pack = ?1 AND name = ?2")?
-        .execute(params![pack, name])?;
-    Ok(())
-}
-
-/// Makes a pack's recipe the user's own: it moves out of the pack's namespace when the user
-/// has no recipe of that name, else it keeps its `pack/name`. Returns its full name now.
-fn keep_as_own(tx: &rusqlite::Transaction<'_>, id: i64, name: &str) -> rusqlite::Result<String> {
-    let (ns, taken): (String, bool) = tx.query_row(
-        "SELECT namespace, EXISTS (SELECT 1 FROM recipes WHERE name = ?2 AND namespace = '')
-         FROM recipes WHERE id = ?1",
-        params![id, name],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    if taken {
-        return Ok(address(&ns, name));
-    }
-    tx.execute("UPDATE recipes SET namespace = '' WHERE id = ?1", [id])?;
-    Ok(name.to_string())
 }
 
 /// The plan to remove a pack: which recipes go, and which stay as the user's own.
@@ -798,8 +579,8 @@ pub struct RemovePlan {
     pub removed: Vec<String>,
     /// Full names of the recipes the user changed, which stay.
     pub kept: Vec<String>,
-    remove_ids: Vec<(i64, Option<String>)>,
-    keep_ids: Vec<(i64, String, Option<String>)>,
+    remove_ids: Vec<(RecipeId, String, Option<String>)>,
+    keep_ids: Vec<(RecipeId, String, Option<String>)>,
 }
 
 /// Plans removing pack `name`.
@@ -823,7 +604,8 @@ pub fn plan_remove(lib: &Library, name: &str) -> Result<RemovePlan> {
             }
             _ => {
                 plan.removed.push(r.address.clone());
-                plan.remove_ids.push((id, r.current_hash.clone()));
+                plan.remove_ids
+                    .push((id, r.name.clone(), r.current_hash.clone()));
             }
         }
     }
@@ -833,31 +615,37 @@ pub fn plan_remove(lib: &Library, name: &str) -> Result<RemovePlan> {
 /// Removes a pack as planned, in one transaction; returns the full names the kept recipes
 /// have now.
 pub fn apply_remove(lib: &mut Library, plan: &RemovePlan) -> Result<Vec<String>> {
-    let path = lib.path().to_path_buf();
-    lib.write(|tx| {
-        (|| -> std::result::Result<Vec<String>, Step> {
-            for (id, expect) in &plan.remove_ids {
-                if current_hash(tx, *id)? != *expect {
-                    return Err(Step::Moved(plan.name.clone()));
-                }
-                store::delete(tx, *id)?;
-            }
-            let mut now = Vec::new();
-            for (id, name, expect) in &plan.keep_ids {
-                if current_hash(tx, *id)? != *expect {
-                    return Err(Step::Moved(plan.name.clone()));
-                }
-                now.push(keep_as_own(tx, *id, name)?);
-            }
-            tx.execute("DELETE FROM packs WHERE name = ?1", [&plan.name])?;
-            Ok(now)
-        })()
-        .map_err(|e| match e {
-            Step::Sql(e) => Error::library(format!("library error in {}: {e}", path.display())),
-            Step::Moved(name) => Error::failed(format!(
-                "the recipes of `{name}` changed while waiting; nothing was changed"
-            ))
-            .hint("run the same command again"),
+    fn guarded(r: &(RecipeId, String, Option<String>), keep: bool) -> Guarded<'_> {
+        let (id, name, expect) = (r.0, r.1.as_str(), r.2.as_deref());
+        let step = if keep {
+            PackStep::KeepAsOwn { id, name }
+        } else {
+            PackStep::Remove { id, name }
+        };
+        Guarded {
+            step,
+            expect: Some((id, expect)),
+        }
+    }
+    let steps: Vec<Guarded<'_>> = plan
+        .remove_ids
+        .iter()
+        .map(|r| guarded(r, false))
+        .chain(plan.keep_ids.iter().map(|r| guarded(r, true)))
+        .collect();
+    let done = lib.change_packs(&[(PackRecordChange::Delete(&plan.name), steps)], &|_, _| {
+        Error::failed(format!(
+            "the recipes of `{}` changed while waiting; nothing was changed",
+            plan.name
+        ))
+        .hint("run the same command again")
+    })?;
+    Ok(done
+        .into_iter()
+        .flatten()
+        .filter_map(|d| match d {
+            Done::Renamed(now) => Some(now),
+            _ => None,
         })
-    })
+        .collect())
 }

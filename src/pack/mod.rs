@@ -99,17 +99,7 @@ impl RawPack {
     }
 }
 
-/// One validated recipe of a pack.
-#[derive(Debug, Clone)]
-pub struct PackRecipe {
-    /// Its path inside the pack.
-    pub file: String,
-    pub recipe: Recipe,
-    /// The exact YAML text.
-    pub yaml: String,
-    /// sha256 of `yaml`, hex.
-    pub hash: String,
-}
+pub use crate::store::packs::PackRecipe;
 
 /// A validated pack: a manifest and recipes with distinct names, sorted by file.
 #[derive(Debug, Clone)]

@@ -3,7 +3,9 @@
 use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::{Deserialize, Deserializer};
+use std::cell::Cell;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::yaml::{Position, Spanned};
 
@@ -31,8 +33,41 @@ impl<T> std::ops::Deref for Located<T> {
     }
 }
 
+thread_local! {
+    /// Whether the recipe being read is a render form (JSON written by [`Serialize`]) rather
+    /// than a YAML file.
+    static READING_FORM: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `read` with every [`Located`] read in the render form's shape, `[line, column, value]`
+/// (a YAML file gives positions through the YAML reader instead).
+pub(super) fn reading_form<R>(read: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            READING_FORM.set(self.0);
+        }
+    }
+    let _reset = Reset(READING_FORM.replace(true));
+    read()
+}
+
+/// In the render form a located value is `[line, column, value]`.
+impl<T: Serialize> Serialize for Located<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (self.position.line, self.position.column, &self.value).serialize(serializer)
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Located<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if READING_FORM.get() {
+            let (line, column, value) = <(usize, usize, T)>::deserialize(deserializer)?;
+            return Ok(Located {
+                value,
+                position: Position { line, column },
+            });
+        }
         let spanned = Spanned::<T>::deserialize(deserializer)?;
         let position = Position {
             line: spanned.referenced.line() as usize,

@@ -1,131 +1,35 @@
 //! A recipe's render form: the fields rendering reads, as JSON that keeps each field's
 //! position in the YAML file. The store writes it beside every version's YAML, so `render`
 //! reads a small JSON document instead of parsing YAML (which was a third of its time).
-//! The YAML stays the source of truth: a form that is missing, of another layout or
-//! unreadable is ignored and the YAML is parsed instead.
+//! The form is the recipe type's own serde form (no parallel struct), stamped with the
+//! promptbook that wrote it. The YAML stays the source of truth: a form that is missing,
+//! written by another promptbook or unreadable is ignored and the YAML is parsed instead.
 
-use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
+use super::RecipeFile;
+use super::located::reading_form;
 
-use super::{Example, Located, MessageTemplate, ModelHints, RecipeFile, Role, Variable};
-use crate::yaml::Position;
+/// Which promptbook wrote a form, and the layout of its types (raise it when the serde
+/// form of the recipe types changes between releases). A form with another stamp was written
+/// by another promptbook and is never trusted: the YAML is read instead.
+const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
 
-/// The layout of the form. Change it whenever the form changes: stored forms of another
-/// layout are then ignored, never misread.
-const LAYOUT: u32 = 1;
-
-/// A value and its line and column in the YAML file.
-#[derive(Serialize, Deserialize)]
-struct At<T>(usize, usize, T);
-
-impl<T: Clone> From<&Located<T>> for At<T> {
-    fn from(l: &Located<T>) -> Self {
-        At(l.position.line, l.position.column, l.value.clone())
-    }
+/// How every form this promptbook writes begins.
+fn prefix() -> String {
+    format!("{{\"promptbook\":\"{STAMP}\",\"recipe\":")
 }
 
-impl<T> From<At<T>> for Located<T> {
-    fn from(At(line, column, value): At<T>) -> Self {
-        Located {
-            value,
-            position: Position { line, column },
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct Turn {
-    role: Role,
-    content: At<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct Form {
-    layout: u32,
-    name: At<String>,
-    title: String,
-    description: String,
-    version: Option<String>,
-    tags: Vec<String>,
-    model: ModelHints,
-    variables: IndexMap<String, At<Variable>>,
-    system: Option<At<String>>,
-    prompt: Option<At<String>>,
-    messages: Vec<At<Turn>>,
-    examples: Vec<At<Example>>,
-}
-
-/// The render form of `def` (everything but its `tests`).
+/// The render form of `def`: the recipe type's own serde form (each located value as
+/// `[line, column, value]`, without `tests`), stamped with this promptbook's version.
 pub fn write(def: &RecipeFile) -> String {
-    let form = Form {
-        layout: LAYOUT,
-        name: (&def.name).into(),
-        title: def.title.clone(),
-        description: def.description.clone(),
-        version: def.version.clone(),
-        tags: def.tags.clone(),
-        model: def.model.clone(),
-        variables: def
-            .variables
-            .iter()
-            .map(|(k, v)| (k.clone(), v.into()))
-            .collect(),
-        system: def.system.as_ref().map(At::from),
-        prompt: def.prompt.as_ref().map(At::from),
-        messages: def
-            .messages
-            .iter()
-            .map(|m| {
-                At(
-                    m.position.line,
-                    m.position.column,
-                    Turn {
-                        role: m.role,
-                        content: (&m.content).into(),
-                    },
-                )
-            })
-            .collect(),
-        examples: def.examples.iter().map(At::from).collect(),
-    };
-    serde_json::to_string(&form).expect("a recipe always serializes to JSON")
+    let recipe = serde_json::to_string(def).expect("a recipe always serializes to JSON");
+    format!("{}{recipe}}}", prefix())
 }
 
-/// The recipe (without its `tests`) from a stored form; `None` when the form is of another
-/// layout or cannot be read, and the YAML must be parsed instead.
+/// The recipe (without its `tests`) from a stored form; `None` when another promptbook wrote
+/// it or it cannot be read, and the YAML must be parsed instead.
 pub fn read(json: &str) -> Option<RecipeFile> {
-    let form: Form = serde_json::from_str(json).ok()?;
-    if form.layout != LAYOUT {
-        return None;
-    }
-    Some(RecipeFile {
-        name: form.name.into(),
-        title: form.title,
-        description: form.description,
-        version: form.version,
-        tags: form.tags,
-        model: form.model,
-        variables: form
-            .variables
-            .into_iter()
-            .map(|(k, v)| (k, v.into()))
-            .collect(),
-        system: form.system.map(Located::from),
-        prompt: form.prompt.map(Located::from),
-        messages: form
-            .messages
-            .into_iter()
-            .map(|At(line, column, t)| Located {
-                value: MessageTemplate {
-                    role: t.role,
-                    content: t.content.into(),
-                },
-                position: Position { line, column },
-            })
-            .collect(),
-        examples: form.examples.into_iter().map(Located::from).collect(),
-        tests: Vec::new(),
-    })
+    let recipe = json.strip_prefix(&prefix())?.strip_suffix('}')?;
+    reading_form(|| serde_json::from_str(recipe).ok())
 }
 
 #[cfg(test)]
@@ -158,8 +62,11 @@ mod tests {
         let def = Recipe::parse(yaml, "blog-draft.yaml").unwrap().def;
         let form = write(&def);
         assert!(read(&form).is_some());
-        let other = form.replacen(&format!("\"layout\":{LAYOUT}"), "\"layout\":999", 1);
-        assert!(read(&other).is_none());
-        assert!(read("{\"layout\":1").is_none());
+        let other = form.replacen(STAMP, "0.0.1/1", 1);
+        assert_ne!(other, form);
+        assert!(read(&other).is_none(), "a form from another promptbook");
+        assert!(read(&form[..form.len() - 1]).is_none(), "a form cut short");
+        let earlier = "{\"layout\":1,\"name\":[1,7,\"blog-draft\"]}";
+        assert!(read(earlier).is_none(), "a form of the first layout");
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Located;
 
 /// One prompt recipe, as written in its YAML file.
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "promptbook recipe",
@@ -47,7 +47,8 @@ pub struct RecipeFile {
     #[serde(default)]
     pub examples: Vec<Located<Example>>,
     /// Offline checks of the rendered prompt, run by `promptbook test`.
-    #[serde(default)]
+    // Not in the render form (the only place a recipe is serialized): rendering never reads them.
+    #[serde(default, skip_serializing)]
     pub tests: Vec<Located<TestCase>>,
 }
 
@@ -160,7 +161,7 @@ impl Role {
 }
 
 /// One turn of a multi-turn recipe.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageTemplate {
     pub role: Role,
@@ -188,7 +189,7 @@ pub enum ExampleInput {
 }
 
 /// An offline check of the rendered prompt.
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TestCase {
     /// A name shown when the case fails.
@@ -205,7 +206,7 @@ pub struct TestCase {
 /// Expectations on a rendered prompt. `contains`, `not_contains` and `matches` read the
 /// system prompt and the turns the case's values render, not the few-shot examples (the same
 /// in every case); `max_input_tokens` counts everything that is sent.
-#[derive(Debug, Clone, Default, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
     /// Strings the rendered prompt must contain.

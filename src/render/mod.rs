@@ -253,6 +253,26 @@ examples:
     output: Cats are great.
 "#;
 
+    // The starter recipes, as the store embeds them (without importing the store).
+    include!(concat!(env!("OUT_DIR"), "/starter.rs"));
+
+    #[test]
+    fn the_render_view_of_every_starter_recipe_renders_like_the_full_parse() {
+        for (file, yaml) in STARTER {
+            let full = Recipe::parse(yaml, file).unwrap();
+            let quick = Recipe::parse_for_render(yaml, file).unwrap();
+            assert!(quick.tests.is_empty());
+            assert_eq!(full.variables, quick.variables, "{file}");
+            let given: Vec<(String, Input)> = full
+                .required_without_default()
+                .map(|n| (n.to_string(), Input::Text("x".into())))
+                .collect();
+            let a = render(&full, &resolve(&full, &given).unwrap()).unwrap();
+            let b = render(&quick, &resolve(&quick, &given).unwrap()).unwrap();
+            assert_eq!(a, b, "{file}");
+        }
+    }
+
     fn run(given: &[(&str, &str)]) -> Prompt {
         let r = Recipe::parse(SRC, "demo.yaml").unwrap();
         let given: Vec<(String, Input)> = given

@@ -4,7 +4,9 @@
 use rusqlite::{OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use super::{Library, NOW, split_address, sql_error};
+use super::sql::Sql;
+use super::write::NOW;
+use super::{Library, split_address};
 use crate::error::{Error, Result};
 
 /// A recipe's last answers, as stored.
@@ -46,36 +48,33 @@ impl Library {
         let json = serde_json::to_string(&kept).expect("JSON values always serialize");
         // Rendering again with the same answers changes nothing, so it writes nothing: a read
         // is far cheaper than a write transaction on the render path.
-        let unchanged: Option<bool> = self
-            .conn
-            .query_row(
-                "SELECT h.version = ?2 AND h.answers = ?3
+        let unchanged: Option<bool> = self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT h.version = ?2 AND h.answers = ?3
                         AND h.used_at = (SELECT max(used_at) FROM fill_history)
                  FROM fill_history h WHERE h.recipe_id =
                    (SELECT id FROM recipes WHERE name = ?1 AND (?4 IS NULL OR namespace = ?4)
                     ORDER BY namespace LIMIT 1)",
-                params![split_address(name).1, version, json, split_address(name).0],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+                    params![split_address(name).1, version, json, split_address(name).0],
+                    |r| r.get(0),
+                )
+                .optional()?)
+        })?;
         if unchanged == Some(true) {
             return Ok(());
         }
-        let path = self.path.clone();
         // The last answers are a convenience, and this write is on the render path, so it
         // does not wait for the disk: WAL with synchronous=NORMAL (a power cut may lose the
         // newest answers, never corrupt the library; other writes keep FULL), and no
         // checkpoint when this process closes the library (unless it also wrote something else) (the next checkpoint, at 1000
         // pages or when another command closes it, carries these pages over). Measured on
         // the development machine: +15 ms per render with the defaults, +1 ms with these.
-        self.conn
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(|e| self.err(e))?;
+        self.read(|conn| Ok(conn.pragma_update(None, "synchronous", "NORMAL")?))?;
         let checkpoint_before = self.checkpoint_on_close;
         let (pack, bare) = split_address(name);
-        let changed = self.write(|tx| {
-            tx.execute(
+        let changed = self.write(|tx| -> Sql<_> {
+            Ok(tx.execute(
                 &format!(
                     "INSERT INTO fill_history (recipe_id, version, answers, used_at)
                      SELECT id, ?2, ?3, {NOW} FROM recipes
@@ -87,13 +86,12 @@ impl Library {
                 // `pack/recipe` or a bare name, found as `get` finds it (the user's own
                 // first); the caller rendered it, so a bare name is not ambiguous.
                 params![bare, version, json, pack],
-            )
-            .map_err(|e| sql_error(&path, e))
+            )?)
         });
         self.checkpoint_on_close = checkpoint_before;
-        let restored = self.conn.pragma_update(None, "synchronous", "FULL");
+        let restored = self.read(|conn| Ok(conn.pragma_update(None, "synchronous", "FULL")?));
         let changed = changed?;
-        restored.map_err(|e| self.err(e))?;
+        restored?;
         if changed == 0 {
             return Err(self.not_found(name));
         }
@@ -102,17 +100,17 @@ impl Library {
 
     /// The last answers remembered for `name`, if any.
     pub fn last_answers(&self, name: &str) -> Result<Option<LastAnswers>> {
-        let row: Option<(u32, String, String)> = self
-            .conn
-            .query_row(
-                "SELECT version, answers, used_at FROM fill_history WHERE recipe_id =
+        let row: Option<(u32, String, String)> = self.read(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT version, answers, used_at FROM fill_history WHERE recipe_id =
                    (SELECT id FROM recipes WHERE name = ?1 AND (?2 IS NULL OR namespace = ?2)
                     ORDER BY namespace LIMIT 1)",
-                params![split_address(name).1, split_address(name).0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
-            .map_err(|e| self.err(e))?;
+                    params![split_address(name).1, split_address(name).0],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?)
+        })?;
         let Some((version, answers, used_at)) = row else {
             return Ok(None);
         };
@@ -134,15 +132,16 @@ impl Library {
     /// The recipe whose answers were remembered most recently, for `fill --again` without a
     /// name.
     pub fn last_answered(&self) -> Result<Option<String>> {
-        self.conn
-            .query_row(
+        self.read(|conn| {
+            Ok(conn
+                .query_row(
                 "SELECT CASE WHEN r.namespace = '' THEN r.name ELSE r.namespace || '/' || r.name END
                  FROM fill_history h JOIN recipes r ON r.id = h.recipe_id
                  ORDER BY h.used_at DESC, h.rowid DESC LIMIT 1",
                 [],
                 |r| r.get(0),
             )
-            .optional()
-            .map_err(|e| self.err(e))
+            .optional()?)
+        })
     }
 }

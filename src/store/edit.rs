@@ -3,7 +3,9 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{AddOutcome, Library, StoredRecipe, put_in, sql_error, stored_columns, stored_row};
+use super::sql::Sql;
+use super::write::put_in;
+use super::{AddOutcome, Library};
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::Recipe;
 
@@ -47,20 +49,18 @@ impl Library {
     /// user has one of that name. `new` uses this so that a scaffold can never overwrite an
     /// existing recipe. (A pack's recipe of that name stays; the user's own wins the name.)
     pub fn create(&mut self, recipe: &Recipe, yaml: &str) -> Result<SaveOutcome> {
-        let path = self.path.clone();
-        self.write(|tx| {
+        self.write(|tx| -> Sql<_> {
             let taken: Option<i64> = tx
                 .query_row(
                     "SELECT id FROM recipes WHERE name = ?1 AND namespace = ''",
                     [recipe.name()],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(|e| sql_error(&path, e))?;
+                .optional()?;
             if taken.is_some() {
-                return Err(name_taken(recipe.name(), None));
+                return Err(name_taken(recipe.name(), None).into());
             }
-            put_in(tx, "", recipe, yaml).map_err(|e| sql_error(&path, e))?;
+            put_in(tx, "", recipe, yaml)?;
             Ok(SaveOutcome::Created {
                 name: recipe.name().to_string(),
             })
@@ -80,22 +80,19 @@ impl Library {
         recipe: &Recipe,
         yaml: &str,
     ) -> Result<SaveOutcome> {
-        let path = self.path.clone();
         // `name` may be `pack/recipe` or a bare name: resolved as `get` does, to one row.
         let (id, namespace, old_name) = self.resolve(name)?;
         let not_found = self.not_found(name);
-        self.write(|tx| {
-            let sql = |e| sql_error(&path, e);
+        self.write(|tx| -> Sql<_> {
             let row: Option<u32> = tx
                 .query_row(
                     "SELECT current_version FROM recipes WHERE id = ?1",
                     [id],
                     |r| r.get(0),
                 )
-                .optional()
-                .map_err(sql)?;
+                .optional()?;
             let Some(current) = row else {
-                return Err(not_found);
+                return Err(not_found.into());
             };
             if current != base {
                 return Err(Error::new(
@@ -106,7 +103,8 @@ impl Library {
                 )
                 .hint(format!(
                     "see what changed with `promptbook diff {name} {base} {current}`"
-                )));
+                ))
+                .into());
             }
             let new_name = recipe.name();
             let renamed = new_name != old_name;
@@ -117,19 +115,17 @@ impl Library {
                         params![new_name, namespace],
                         |r| r.get(0),
                     )
-                    .optional()
-                    .map_err(sql)?;
+                    .optional()?;
                 if taken.is_some() {
-                    return Err(name_taken(new_name, Some(name)));
+                    return Err(name_taken(new_name, Some(name)).into());
                 }
                 tx.execute(
                     "UPDATE recipes SET name = ?2 WHERE id = ?1",
                     params![id, new_name],
-                )
-                .map_err(sql)?;
+                )?;
             }
             let renamed_from = renamed.then(|| name.to_string());
-            Ok(match put_in(tx, &namespace, recipe, yaml).map_err(sql)?.outcome {
+            Ok(match put_in(tx, &namespace, recipe, yaml)?.outcome {
                 AddOutcome::Unchanged { name, version } => SaveOutcome::Unchanged { name, version },
                 AddOutcome::Updated { name, version } => SaveOutcome::NewVersion {
                     name,
@@ -139,28 +135,5 @@ impl Library {
                 AddOutcome::Added { name } => SaveOutcome::Created { name },
             })
         })
-    }
-
-    /// Every version of `name` with its text, oldest first (for `history`).
-    pub fn all_versions(&self, name: &str) -> Result<Vec<StoredRecipe>> {
-        let (id, _, _) = self.resolve(name)?;
-        let mut stmt = self
-            .conn
-            .prepare(concat!(
-                "SELECT ",
-                stored_columns!(),
-                " FROM recipes r
-                 JOIN recipe_versions v ON v.recipe_id = r.id WHERE r.id = ?1 ORDER BY v.version"
-            ))
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([id], stored_row)
-            .map_err(|e| self.err(e))?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(|e| self.err(e))?;
-        if rows.is_empty() {
-            return Err(self.not_found(name));
-        }
-        Ok(rows)
     }
 }

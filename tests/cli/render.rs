@@ -656,3 +656,50 @@ fn an_unknown_model_is_a_warning_and_renders_to_every_format_as_given() {
     .fails(2)
     .stderr_has("use `--format openai`");
 }
+
+/// A render form written by another promptbook is never trusted: even when it reads well and
+/// says something else, the prompt comes from the recipe's YAML.
+#[test]
+fn a_render_form_from_another_promptbook_is_ignored() {
+    let env = Env::new();
+    let args = [
+        "render",
+        "blog-draft",
+        "--var",
+        "topic=remote onboarding",
+        "--no-history",
+    ];
+    let before = env.cmd(&args).ok().stdout.clone();
+    assert!(before.contains("remote onboarding"), "{before}");
+    let conn = rusqlite::Connection::open(env.lib()).unwrap();
+    let form: String = conn
+        .query_row(
+            "SELECT render_form FROM recipe_versions v JOIN recipes r ON r.id = v.recipe_id
+             WHERE r.name = 'blog-draft'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let stamp = format!("\"promptbook\":\"{}/", env!("CARGO_PKG_VERSION"));
+    assert!(form.contains(&stamp), "{form}");
+    // The same form as another version would write it, with a different prompt in it.
+    let other = form
+        .replacen(&stamp, "\"promptbook\":\"0.0.1/", 1)
+        .replace("{{topic}}", "SOMETHING ELSE");
+    assert_ne!(other, form);
+    conn.execute("UPDATE recipe_versions SET render_form = ?1", [&other])
+        .unwrap();
+    drop(conn);
+    assert_eq!(env.cmd(&args).ok().stdout, before);
+
+    // This promptbook's own stamp on the same text is trusted: that is what makes render
+    // skip the YAML.
+    let conn = rusqlite::Connection::open(env.lib()).unwrap();
+    conn.execute(
+        "UPDATE recipe_versions SET render_form = ?1",
+        [&form.replace("{{topic}}", "SOMETHING ELSE")],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(env.cmd(&args).ok().stdout.contains("SOMETHING ELSE"));
+}

@@ -137,7 +137,7 @@ fn warn_unknown_models<'a>(
         return;
     };
     for ((recipe, text), file) in recipes.zip(files) {
-        if let Some(d) = crate::recipe::lint::unknown_model(recipe, text, &catalog) {
+        if let Some(d) = crate::check::lint::unknown_model(recipe, text, &catalog) {
             eprintln!("warning: {}", d.render(&file.display().to_string()));
         }
     }

@@ -3,10 +3,10 @@
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
+use crate::check::{LintReport, lint};
 use crate::cli::Ctx;
 use crate::cli::sources::gather;
 use crate::error::{Error, Result};
-use crate::recipe::lint::{LintReport, lint};
 use crate::recipe::{Diagnostic, Severity};
 
 /// Check recipes for errors and warnings, each with file, line, column and a fix.

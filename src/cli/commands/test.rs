@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 
 use crate::catalog::Catalog;
+use crate::check;
 use crate::cli::Ctx;
 use crate::cli::sources::gather;
 use crate::error::{Error, ErrorKind, Result};
-use crate::recipe::{Recipe, check};
+use crate::recipe::Recipe;
 
 /// Render each recipe's `tests:` cases and check their expectations.
 ///
@@ -52,7 +53,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 continue;
             }
         };
-        for case in check::run(&recipe, &catalog) {
+        for case in check::run_tests(&recipe, &catalog) {
             if case.passed() {
                 passed += 1;
                 continue;

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Recipe, TestCase};
 use crate::catalog::{self, Catalog, Provider};
+use crate::recipe::{Recipe, TestCase};
 use crate::render::targets::{anthropic_body, group};
 use crate::render::{Input, Prompt, render, resolve};
 
@@ -56,7 +56,7 @@ impl CaseResult {
 }
 
 /// Runs every test case of `recipe`.
-pub fn run(recipe: &Recipe, catalog: &Catalog) -> Vec<CaseResult> {
+pub fn run_tests(recipe: &Recipe, catalog: &Catalog) -> Vec<CaseResult> {
     recipe
         .tests
         .iter()
@@ -293,7 +293,7 @@ tests:
     #[test]
     fn passes_and_fails_with_details() {
         let r = Recipe::parse(SRC, "demo.yaml").unwrap();
-        let results = run(&r, &Catalog::shipped());
+        let results = run_tests(&r, &Catalog::shipped());
         assert!(results[0].passed(), "{:?}", results[0]);
         let f = &results[1].failures;
         assert_eq!(results[1].label(), "test 2 (near misses)");
@@ -334,7 +334,7 @@ tests:
     expect: { contains: ["<topic>cats</topic>"], max_input_tokens: 12 }
 "#;
         let r = Recipe::parse(src, "demo.yaml").unwrap();
-        let results = run(&r, &Catalog::shipped());
+        let results = run_tests(&r, &Catalog::shipped());
         assert!(results[0].passed(), "{:?}", results[0]);
         let f = &results[1].failures;
         assert_eq!(f.len(), 2, "{f:?}");
@@ -363,7 +363,7 @@ tests:
         });
         assert_eq!(body_problems(&body).len(), 5, "{:?}", body_problems(&body));
         let r = Recipe::parse(&SRC.replace("0.5", "1.5"), "demo.yaml").unwrap();
-        let results = run(&r, &Catalog::shipped());
+        let results = run_tests(&r, &Catalog::shipped());
         assert!(
             results[0].failures[0]
                 .message

@@ -6,8 +6,8 @@ use handlebars::template::{Template, TemplateElement};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Diagnostic, Recipe, Severity, VarType, template_refs};
 use crate::catalog::{self, Catalog, DEFAULT_MAX_TOKENS};
+use crate::recipe::{Diagnostic, Recipe, Severity, VarType, template_refs};
 use crate::render::targets::group;
 use crate::render::{Input, Prompt, render, resolve};
 use crate::yaml::Position;
@@ -280,7 +280,7 @@ fn hidden_template_text(recipe: &Recipe, out: &mut Vec<Diagnostic>) {
                     format!(
                         "in `{field}`: `{shown}` is read as a Handlebars comment, so this text never reaches the model"
                     ),
-                    Some(super::file_position(start, line, column)),
+                    Some(crate::recipe::file_position(start, line, column)),
                 )
                 .hint("to send the braces as text write `\\{{` instead of `{{`; for a note to recipe authors write `{{!-- … --}}`"),
             );
