@@ -51,9 +51,21 @@ pub struct Model {
     /// USD per million output tokens; None: price unknown.
     #[serde(default)]
     pub output_per_mtok: Option<f64>,
+    /// Whether the API takes a `temperature` for this model. Newer models refuse it with an
+    /// error (`temperature: false` in the catalog), so their bodies leave it out.
+    #[serde(default = "takes_temperature", skip_serializing_if = "is_true")]
+    pub temperature: bool,
     /// The catalog does not list this id: it is used as given (see [`Catalog::pick`]).
     #[serde(skip)]
     pub unlisted: bool,
+}
+
+fn takes_temperature() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 impl Model {
@@ -80,6 +92,7 @@ impl Model {
             context_window: None,
             input_per_mtok: None,
             output_per_mtok: None,
+            temperature: true,
             unlisted: true,
         }
     }

@@ -108,6 +108,9 @@ pub fn deliver_rendered(
     remember: bool,
 ) -> Result<()> {
     deliver(ctx, rendered.text(), targets, flag)?;
+    for note in &rendered.output.notes {
+        eprintln!("note: {note}");
+    }
     super::answers::remember(ctx, rendered, remember);
     Ok(())
 }

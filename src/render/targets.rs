@@ -56,6 +56,9 @@ pub struct Rendered {
     pub model: Option<Model>,
     /// The estimated input tokens, when they were counted.
     pub input_tokens: Option<usize>,
+    /// What the person should know about this output (e.g. a hint the model's API refuses,
+    /// left out), for the face to show beside it.
+    pub notes: Vec<String>,
 }
 
 /// Formats `prompt`, after checking that it fits the chosen model's context window.
@@ -83,6 +86,7 @@ pub fn produce(
             text: text(prompt),
             model: None,
             input_tokens: None,
+            notes: Vec::new(),
         });
     }
     let catalog = Catalog::load()?;
@@ -119,10 +123,21 @@ pub fn produce(
             pretty(&json_result(prompt, &chosen, &catalog, tokens))
         }
     };
+    let mut notes = Vec::new();
+    if let Some(t) = prompt.hints.temperature
+        && !chosen.temperature
+        && matches!(format, Format::Anthropic | Format::Openai | Format::Curl)
+    {
+        notes.push(format!(
+            "{} does not take a temperature, so the recipe's {t} is left out of the request",
+            chosen.id
+        ));
+    }
     Ok(Rendered {
         text,
         model: Some(chosen),
         input_tokens,
+        notes,
     })
 }
 
@@ -269,7 +284,9 @@ pub fn anthropic_body(prompt: &Prompt, model: &Model) -> Value {
         "model": model.id,
         "max_tokens": prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
     });
-    if let Some(t) = prompt.hints.temperature {
+    if let Some(t) = prompt.hints.temperature
+        && model.temperature
+    {
         body["temperature"] = json!(t);
     }
     if let Some(sys) = &prompt.system {
@@ -290,7 +307,9 @@ pub fn openai_body(prompt: &Prompt, model: &Model) -> Value {
         "model": model.id,
         "max_completion_tokens": prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
     });
-    if let Some(t) = prompt.hints.temperature {
+    if let Some(t) = prompt.hints.temperature
+        && model.temperature
+    {
         body["temperature"] = json!(t);
     }
     body["messages"] = Value::Array(messages);

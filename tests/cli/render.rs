@@ -198,11 +198,28 @@ fn anthropic_body_is_a_valid_messages_request() {
             "--format",
             "anthropic",
         ])
-        .ok();
+        .ok()
+        // Sonnet 5.5 refuses a temperature (a 400 from the API): it is left out, with a note.
+        .stderr_is("note: claude-sonnet-5-5 does not take a temperature, so the recipe's 0.7 is left out of the request\n");
     let body: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(body["model"], "claude-sonnet-5-5");
     assert_eq!(body["max_tokens"], 6000);
-    assert_eq!(body["temperature"], 0.7);
+    assert_eq!(body.get("temperature"), None);
+    // A model that takes one gets the recipe's.
+    let older = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=x",
+            "--format",
+            "anthropic",
+            "--model",
+            "claude-sonnet-4-5",
+        ])
+        .ok();
+    let older: serde_json::Value = serde_json::from_str(&older.stdout).unwrap();
+    assert_eq!(older["temperature"], 0.7);
     assert!(
         body["system"]
             .as_str()
@@ -303,7 +320,8 @@ fn curl_reads_the_key_from_the_environment_and_quotes_the_body() {
             "--format",
             "curl",
         ])
-        .ok();
+        .ok()
+        .stderr_has("does not take a temperature");
     assert!(run.stdout.contains("x-api-key: $ANTHROPIC_API_KEY"));
     assert!(run.stdout.contains("<<'PROMPTBOOK_BODY'"));
     // The here-document body is exactly the JSON body, with the value as data.
@@ -346,6 +364,7 @@ fn curl_runs_in_a_shell_and_sends_exactly_the_body() {
             "curl",
         ])
         .ok()
+        .stderr_has("does not take a temperature")
         .stdout
         .clone();
     let status = std::process::Command::new("sh")
