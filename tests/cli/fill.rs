@@ -74,7 +74,8 @@ fn answer_everything(p: &mut Pty) {
         .expect("How many points")
         .line("3");
     p.expect("Words to use (words, comma-separated, or one per line) — an empty line finishes")
-        .line("alpha, beta")
+        .line("alpha")
+        .line("beta")
         .line("gamma")
         .line("");
     p.expect("Keep it short (short)").send("y").send(ENTER);
@@ -115,6 +116,63 @@ fn fill_asks_every_question_then_prints_the_prompt() {
         "{}",
         env.dump()
     );
+}
+
+/// A list answered one item per line keeps each line whole, commas and all; one line alone
+/// is split on commas.
+#[test]
+fn a_list_answered_one_item_per_line_keeps_each_line_whole() {
+    let env = env_with_recipe();
+    let mut p = env.pty(&[
+        "fill",
+        "ask-all",
+        "--print",
+        "--no-history",
+        "--var",
+        "topic=plants",
+        "--var",
+        "count=2",
+        "--var",
+        "short=false",
+        "--var",
+        "notes=",
+    ]);
+    p.expect("The voice (tone)").send(ENTER);
+    p.expect("Words to use (words, comma-separated, or one per line) — an empty line finishes")
+        .line("Compare C3 and C4 plants, and CAM")
+        .line("rice, wheat")
+        .line("");
+    let (code, rest) = p.finish();
+    assert_eq!(code, 0, "{}", p.seen);
+    assert!(
+        rest.contains("Use: Compare C3 and C4 plants, and CAM, rice, wheat."),
+        "{rest}"
+    );
+    // The same list in a `--vars` file gives the same prompt; on one line, commas split.
+    env.write("v.yaml", "topic: plants\ncount: 2\nwords: [\"Compare C3 and C4 plants, and CAM\", \"rice, wheat\"]\n");
+    let from_file = env
+        .cmd(&["render", "ask-all", "--vars", "v.yaml", "--no-history"])
+        .ok()
+        .stdout;
+    assert!(
+        rest.contains(from_file.trim_end()),
+        "{rest}\n---\n{from_file}"
+    );
+    let one_line = env
+        .cmd(&[
+            "render",
+            "ask-all",
+            "--var",
+            "topic=plants",
+            "--var",
+            "count=2",
+            "--var",
+            "words=a, b",
+            "--no-history",
+        ])
+        .ok()
+        .stdout;
+    assert!(one_line.contains("Use: a, b."), "{one_line}");
 }
 
 #[test]
