@@ -92,7 +92,7 @@ pub fn produce(
         && let Some(window) = chosen.context_window
         && !catalog::fits_without_counting(prompt.byte_len(), max_tokens, window)
     {
-        let tokens = catalog::estimate_tokens(&prompt.all_text());
+        let tokens = prompt.estimated_tokens();
         input_tokens = Some(tokens);
         if tokens as u64 + u64::from(max_tokens) > window {
             return Err(Error::new(
@@ -114,8 +114,7 @@ pub fn produce(
         Format::Openai => pretty(&openai_body(prompt, &chosen)),
         Format::Curl => curl(prompt, &chosen),
         Format::Json => {
-            let tokens =
-                *input_tokens.get_or_insert_with(|| catalog::estimate_tokens(&prompt.all_text()));
+            let tokens = *input_tokens.get_or_insert_with(|| prompt.estimated_tokens());
             pretty(&json_result(prompt, &chosen, &catalog, tokens))
         }
     };
@@ -179,7 +178,7 @@ pub fn estimate(prompt: &Prompt, format: Format, model: Option<&str>) -> Result<
     let chosen = choose_model(&catalog, prompt, format, model)?;
     Ok(Estimate {
         model: chosen,
-        input_tokens: catalog::estimate_tokens(&prompt.all_text()),
+        input_tokens: prompt.estimated_tokens(),
         max_tokens: prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
         prices_as_of: catalog.prices_as_of,
     })

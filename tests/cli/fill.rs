@@ -520,3 +520,59 @@ fn not_on_a_terminal_fill_never_asks() {
     );
     assert!(!rest.contains("The topic"), "{rest}");
 }
+
+/// The number of tokens after `≈ ` in `text`, at its first occurrence after `from`.
+fn tokens_after(text: &str, from: &str) -> u64 {
+    let at = text
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{text}"))
+        + from.len();
+    let rest = &text[at..];
+    let start = rest.find("≈ ").expect("≈") + "≈ ".len();
+    rest[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("a number")
+}
+
+/// The preview, the copy message and `--format json` give one token count for one prompt.
+#[test]
+fn the_preview_and_the_copy_message_give_the_same_token_count() {
+    let env = Env::new();
+    // A system prompt and an example: the text shown has headings the model is not sent.
+    env.write(
+        "tally.yaml",
+        recipe(
+            "tally",
+            "\nsystem: You are terse.\nexamples:\n  - input: { topic: tea }\n    output: Tea is fine.",
+        ),
+    );
+    env.cmd(&["add", "tally.yaml"]).ok();
+    let values = [
+        "--var",
+        "topic=the March invoice, charged twice",
+        "--var",
+        "tone=dry",
+    ];
+    let mut args = vec!["fill", "tally", "--clipboard", "osc52", "--no-history"];
+    args.extend(values);
+    let mut p = env.pty(&args);
+    p.expect("What to do with it").send(ENTER); // Copy to the clipboard
+    let (code, _) = p.finish();
+    assert_eq!(code, 0, "{}", p.seen);
+    let preview = tokens_after(&p.seen, "── tally");
+    let copied = tokens_after(&p.seen, "Copied ");
+    assert_eq!(preview, copied, "{}", p.seen);
+    let mut args = vec!["render", "tally", "--format", "json", "--no-history"];
+    args.extend(values);
+    let json = env.cmd(&args).ok().stdout;
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["estimate"]["input_tokens"].as_u64(),
+        Some(preview),
+        "{json}"
+    );
+}

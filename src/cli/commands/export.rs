@@ -33,5 +33,5 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         None => stored.yaml,
     };
     let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
-    deliver(ctx, &text, &targets, args.copy.clipboard)
+    deliver(ctx, &text, None, &targets, args.copy.clipboard)
 }

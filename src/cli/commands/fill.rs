@@ -156,7 +156,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 eprintln!("Nothing was copied, printed or saved.");
                 return Ok(());
             }
-            Action::Copy => deliver::copy(ctx, rendered.text(), args.copy.clipboard),
+            Action::Copy => deliver::copy(
+                ctx,
+                rendered.text(),
+                Some(&rendered.prompt),
+                args.copy.clipboard,
+            ),
             Action::Print => ctx.out.print(rendered.text()),
             Action::Save(path) => write_file(path, rendered.text()),
         };
