@@ -296,23 +296,31 @@ pub fn openai_body(prompt: &Prompt, model: &Model) -> Value {
     body
 }
 
-/// A runnable curl request; the key comes from the environment, the body from a quoted
-/// here-document so the shell expands nothing in it.
+/// A runnable curl request; the key comes from the environment (checked first: an unset key
+/// stops with a message instead of sending an empty one), the body from a quoted
+/// here-document so the shell expands nothing in it. `--fail-with-body` makes an HTTP error
+/// fail (exit 22) while still showing the API's answer. The base URL can be changed with the
+/// variables the official SDKs read (`ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`).
 pub fn curl(prompt: &Prompt, model: &Model) -> String {
-    let (url, headers, body) = match model.provider {
+    let (key, base, path, headers, body) = match model.provider {
         Provider::Anthropic => (
-            "https://api.anthropic.com/v1/messages",
+            "ANTHROPIC_API_KEY",
+            "${ANTHROPIC_BASE_URL:-https://api.anthropic.com}",
+            "/v1/messages",
             "  -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n  -H \"anthropic-version: 2023-06-01\" \\\n",
             anthropic_body(prompt, model),
         ),
         Provider::Openai => (
-            "https://api.openai.com/v1/chat/completions",
+            "OPENAI_API_KEY",
+            "${OPENAI_BASE_URL:-https://api.openai.com/v1}",
+            "/chat/completions",
             "  -H \"Authorization: Bearer $OPENAI_API_KEY\" \\\n",
             openai_body(prompt, model),
         ),
     };
+    // A subshell, so that `exit` ends the request and never the shell it is pasted into.
     format!(
-        "curl -sS {url} \\\n{headers}  -H \"content-type: application/json\" \\\n  --data-binary @- <<'PROMPTBOOK_BODY'\n{}PROMPTBOOK_BODY\n",
+        "(\nif [ -z \"${{{key}:-}}\" ]; then\n  echo \"error: {key} is not set, so nothing was sent. Set it to your API key (export {key}=...) and run this again.\" >&2\n  exit 1\nfi\ncurl -sS --fail-with-body \"{base}{path}\" \\\n{headers}  -H \"content-type: application/json\" \\\n  --data-binary @- <<'PROMPTBOOK_BODY'\n{}PROMPTBOOK_BODY\n)\n",
         pretty(&body)
     )
 }

@@ -459,3 +459,28 @@ pub fn kept_path(stderr: &str) -> PathBuf {
     let end = rest.find([';', '\n', '\r']).unwrap_or(rest.len());
     PathBuf::from(rest[..end].trim_end_matches('.'))
 }
+
+/// True when all `programs` are on PATH. Otherwise the test is skipped (returns false,
+/// after saying so on standard error) — except under `CI=true`, where it fails with how to
+/// install them (`.ci/deps/` has a script for each).
+#[must_use]
+pub fn need_tools(programs: &[&str]) -> bool {
+    let on_path = |p: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(p).is_file()))
+    };
+    let missing: Vec<&str> = programs.iter().copied().filter(|p| !on_path(p)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let how = format!(
+        "{} not installed (install with apt-get, or run .ci/run, which uses .ci/deps/)",
+        missing.join(", ")
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but {how}");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {how}");
+    false
+}
