@@ -113,6 +113,7 @@ pub enum Command {
     Pack(pack::Args),
     Models(models::Args),
     Completions(completions::Args),
+    Man(man::Args),
     Mcp(mcp::Args),
 }
 
@@ -217,6 +218,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Pack(a) => pack::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &mut Cli::command()),
+        Command::Man(a) => man::run(a, Cli::command(), ctx),
         Command::Mcp(a) => mcp::run(a, ctx),
     }
 }

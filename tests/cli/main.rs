@@ -17,3 +17,4 @@ mod mcp;
 mod pack_tour;
 mod packs;
 mod render;
+mod tour;
