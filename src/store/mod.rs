@@ -120,8 +120,50 @@ pub struct SearchHit {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// A few words around the best match, as plain text (`…` where it was cut).
     pub snippet: String,
+    /// Where the matched words are in `snippet`, so a face can highlight them its own way.
+    pub matches: Vec<Span>,
     pub score: f64,
+}
+
+/// A stretch of text by character offsets (Unicode scalar values): `start` inclusive, `end`
+/// exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The marks FTS5's `snippet()` puts around matches: control characters YAML does not allow
+/// in a recipe, so they cannot come from the text itself.
+const MATCH_OPEN: char = '\u{2}';
+const MATCH_CLOSE: char = '\u{3}';
+
+/// Splits a snippet marked with [`MATCH_OPEN`]/[`MATCH_CLOSE`] into plain text and spans.
+fn unmark(marked: &str) -> (String, Vec<Span>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut spans = Vec::new();
+    let mut chars = 0;
+    let mut start = None;
+    for c in marked.chars() {
+        match c {
+            MATCH_OPEN => start = Some(chars),
+            MATCH_CLOSE => {
+                if let Some(s) = start.take() {
+                    spans.push(Span {
+                        start: s,
+                        end: chars,
+                    });
+                }
+            }
+            c => {
+                text.push(c);
+                chars += 1;
+            }
+        }
+    }
+    (text, spans)
 }
 
 /// Which recipes a long-running face (the MCP server) serves: every recipe, or only those
@@ -701,8 +743,8 @@ impl Library {
     }
 
     /// Ranked full-text matches; `marks` wrap the matched words in the snippet.
-    pub fn search(&self, query: &str, limit: usize, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
-        self.search_in(&Selection::default(), query, limit, marks)
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_in(&Selection::default(), query, limit)
     }
 
     /// Like [`Library::search`], among the recipes of `selection` only.
@@ -711,7 +753,6 @@ impl Library {
         selection: &Selection,
         query: &str,
         limit: usize,
-        marks: (&str, &str),
     ) -> Result<Vec<SearchHit>> {
         let Some(fts) = fts_query(query) else {
             return Err(
@@ -727,13 +768,21 @@ impl Library {
         let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(
-                params![selection.tags_json(), fts, marks.0, marks.1, limit as i64],
+                params![
+                    selection.tags_json(),
+                    fts,
+                    MATCH_OPEN.to_string(),
+                    MATCH_CLOSE.to_string(),
+                    limit as i64
+                ],
                 |r| {
+                    let (snippet, matches) = unmark(&r.get::<_, String>(3)?);
                     Ok(SearchHit {
                         name: r.get(0)?,
                         title: r.get(1)?,
                         description: r.get(2)?,
-                        snippet: r.get(3)?,
+                        snippet,
+                        matches,
                         score: -r.get::<_, f64>(4)?,
                     })
                 },
@@ -832,13 +881,24 @@ fn stored_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRecipe> {
     })
 }
 
-/// Turns free words into an FTS5 query: every word must match, as a prefix, and nothing the
-/// user types is read as FTS5 syntax.
+/// Turns free words into an FTS5 query in which every word must match and nothing the user
+/// types is read as FTS5 syntax. Each word (split at white space) becomes one quoted FTS5
+/// string, which FTS5 splits with the index's own tokenizer (unicode61: letters and digits
+/// make tokens, everything else separates them) into a phrase: `it's` matches the tokens
+/// `it`, `s` side by side (the text "it's"), `SEO-post` matches "SEO post", and `c++`
+/// matches the token `c` (the text "C++"). The last token is a prefix (`blog` finds
+/// "blogging") unless it is a single character, which would match every word starting
+/// with it. A word with no letters or digits (`++`) matches nothing and is left out.
 fn fts_query(query: &str) -> Option<String> {
     let words: Vec<String> = query
-        .split(|c: char| !c.is_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
+        .split_whitespace()
+        .filter_map(|word| {
+            let last = word
+                .split(|c: char| !c.is_alphanumeric())
+                .rfind(|t| !t.is_empty())?;
+            let prefix = if last.chars().count() > 1 { "*" } else { "" };
+            Some(format!("\"{}\"{prefix}", word.replace('"', "\"\"")))
+        })
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -1049,9 +1109,14 @@ mod tests {
     fn fts_query_quotes_every_word() {
         assert_eq!(
             fts_query("blog SEO-post").as_deref(),
-            Some("\"blog\"* \"SEO\"* \"post\"*")
+            Some("\"blog\"* \"SEO-post\"*")
         );
-        assert_eq!(fts_query("  \" * ").as_deref(), None);
+        assert_eq!(fts_query("c++ it's").as_deref(), Some("\"c++\" \"it's\""));
+        assert_eq!(
+            fts_query("say \"hi\"").as_deref(),
+            Some("\"say\"* \"\"\"hi\"\"\"*")
+        );
+        assert_eq!(fts_query("  \" * ++ ").as_deref(), None);
     }
 
     /// A library made before render forms (schema 3) gets one for every version stored, the

@@ -110,3 +110,221 @@ fn man_pages_come_from_the_help_and_man_reads_them() {
     assert!(help.contains("Print JSON instead of text"));
     assert!(text.contains("Print JSON instead of text"), "{text}");
 }
+
+/// The widest line of `text`, in terminal columns.
+fn widest(text: &str) -> usize {
+    text.lines().map(|l| l.chars().count()).max().unwrap_or(0)
+}
+
+#[test]
+fn list_shows_the_pack_and_fits_80_columns() {
+    let env = env_with_pack();
+    let list = env.cmd(&["list"]).ok().stdout;
+    assert!(widest(&list) <= 80, "wider than 80 columns:\n{list}");
+    insta::assert_snapshot!("list_with_a_pack", list);
+    // A pack's recipe shows its pack, in a name that finds it.
+    assert!(list.contains("\nteam-prompts/standup "), "{list}");
+    assert!(list.contains("\nteam-prompts/meeting-actions "), "{list}");
+    env.cmd(&["show", "team-prompts/standup"]).ok();
+
+    // COLUMNS gives the width; a wide one cuts nothing.
+    let wide = env.cmd(&["list"]).env("COLUMNS", "200").ok().stdout;
+    assert!(!wide.contains('…'), "{wide}");
+    assert!(
+        wide.contains("email, triage, classification, productivity"),
+        "{wide}"
+    );
+    let narrow = env.cmd(&["list"]).env("COLUMNS", "66").ok().stdout;
+    assert!(widest(&narrow) <= 66, "{narrow}");
+
+    // --json is complete whatever the width.
+    let json: serde_json::Value = serde_json::from_str(
+        &env.cmd(&["list", "--json"])
+            .env("COLUMNS", "40")
+            .ok()
+            .stdout,
+    )
+    .unwrap();
+    let standup = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "standup")
+        .unwrap();
+    assert_eq!(standup["pack"], "team-prompts");
+    assert_eq!(
+        standup["description"],
+        "Summarise what each person did yesterday, plans today and is blocked on, for a team channel where people skim."
+    );
+}
+
+/// On a terminal the table takes the terminal's width (the test terminal is 100 wide).
+#[test]
+fn list_on_a_terminal_uses_its_width() {
+    let env = env_with_pack();
+    let mut p = env.pty(&["list"]);
+    let (code, shown) = p.finish();
+    assert_eq!(code, 0, "{shown}");
+    let w = widest(&shown);
+    assert!((81..=100).contains(&w), "{w} columns:\n{shown}");
+}
+
+/// The other tables fit 80 columns too: show, history, models, pack list, pack show, and
+/// the search results.
+#[test]
+fn every_table_fits_80_columns() {
+    let env = env_with_pack();
+    let table_of = |args: &[&str], from: &str, to: &str| -> String {
+        let out = env.cmd(args).ok().stdout;
+        let start = out
+            .find(from)
+            .unwrap_or_else(|| panic!("{from:?} in {out}"));
+        let end = out[start..].find(to).map_or(out.len(), |e| start + e);
+        out[start..end].to_string()
+    };
+    let tables = [
+        // show: the variables (each description is prose on its own line below).
+        table_of(&["show", "email-triage"], "Variables:", "Examples:")
+            .lines()
+            .filter(|l| !l.starts_with("      "))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        table_of(&["history", "team-prompts/standup"], "VERSION", "\n\n"),
+        table_of(&["models"], "MODEL", "\n\n"),
+        table_of(&["pack", "list"], "NAME", "\n\n"),
+        table_of(&["pack", "show", "team-prompts"], "Recipes", "\n\n"),
+        table_of(&["search", "email", "reply"], "", "\n\n"),
+    ];
+    for table in tables {
+        assert!(widest(&table) <= 80, "wider than 80 columns:\n{table}");
+    }
+}
+
+/// Recipes with "C++" and "it's" in them, among the starter recipes full of words that
+/// start with c and s.
+fn env_with_punctuation() -> Env {
+    let env = Env::new();
+    env.write(
+        "cpp.yaml",
+        recipe("cpp-review", "").replace(
+            "description: A recipe for tests.",
+            "description: Review C++ code for undefined behaviour.",
+        ),
+    );
+    env.write(
+        "its.yaml",
+        recipe("plain-words", "\n  If it's unclear, say so."),
+    );
+    env.cmd(&["add", "cpp.yaml", "its.yaml"]).ok();
+    env
+}
+
+fn names(search: &str) -> Vec<String> {
+    search
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split("  ").next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn search_keeps_punctuation_inside_a_word() {
+    let env = env_with_punctuation();
+    let found = env.cmd(&["search", "c++"]).ok().stdout;
+    assert_eq!(
+        names(&found).first().map(String::as_str),
+        Some("cpp-review"),
+        "{found}"
+    );
+    for starts_with_c in ["code-review", "contract-extract", "ad-copy", "code-docs"] {
+        assert!(
+            !names(&found).contains(&starts_with_c.to_string()),
+            "{found}"
+        );
+    }
+    let found = env.cmd(&["search", "it's"]).ok().stdout;
+    assert_eq!(names(&found), ["plain-words"], "{found}");
+    insta::assert_snapshot!("search_its_piped", found);
+    // A word still finds longer words it starts (`prioriti` → "prioritisation"), and
+    // hyphens join words as the text has them.
+    let found = env.cmd(&["search", "prioriti"]).ok().stdout;
+    assert!(
+        names(&found).contains(&"feature-brainstorm".to_string()),
+        "{found}"
+    );
+    let found = env.cmd(&["search", "reply-draft"]).ok().stdout;
+    assert!(
+        names(&found).contains(&"email-triage".to_string()),
+        "{found}"
+    );
+
+    // Nothing typed is FTS5 syntax, and words made only of punctuation are left out.
+    for odd in [
+        "\"",
+        "*",
+        "NEAR(a b)",
+        "a OR b",
+        "-x",
+        "^x",
+        "x:y",
+        "(",
+        "'",
+        "C#",
+        "日本語",
+    ] {
+        let run = env.cmd(&["search", "--", odd]).run();
+        assert!(
+            run.code == 0 || run.stderr.contains("the search has no words"),
+            "{odd:?}: {run:?}"
+        );
+        assert!(
+            !run.stderr.contains("fts5") && !run.stderr.contains("syntax"),
+            "{odd:?}: {run:?}"
+        );
+    }
+    env.cmd(&["search", "++"])
+        .fails(2)
+        .stderr_has("the search has no words");
+}
+
+/// Piped, the matched words are plain text (no `**`); --json gives plain text and where the
+/// matches are.
+#[test]
+fn search_highlights_only_on_a_terminal_and_json_gives_offsets() {
+    let env = env_with_punctuation();
+    let piped = env.cmd(&["search", "undefined"]).ok().stdout;
+    assert_eq!(
+        piped,
+        "cpp-review  Test recipe cpp-review\n    Review C++ code for undefined behaviour.\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&env.cmd(&["search", "undefined", "--json"]).ok().stdout).unwrap();
+    let hit = &json[0];
+    assert_eq!(hit["snippet"], "Review C++ code for undefined behaviour.");
+    assert_eq!(
+        hit["matches"],
+        serde_json::json!([{ "start": 20, "end": 29 }])
+    );
+    // Offsets count characters: a match after "é" is where a person counts it.
+    let json: serde_json::Value =
+        serde_json::from_str(&env.cmd(&["search", "email", "--json"]).ok().stdout).unwrap();
+    for hit in json.as_array().unwrap() {
+        let chars: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
+        for m in hit["matches"].as_array().unwrap() {
+            let (a, b) = (
+                m["start"].as_u64().unwrap() as usize,
+                m["end"].as_u64().unwrap() as usize,
+            );
+            let word: String = chars[a..b].iter().collect();
+            assert!(
+                word.to_lowercase().starts_with("email"),
+                "{word:?} in {hit}"
+            );
+        }
+    }
+    // On a colour terminal the matches are bold yellow.
+    let mut p = env.pty_with(&["search", "undefined"], &[("NO_COLOR", "")]);
+    let (code, shown) = p.finish();
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("\x1b[1;33mundefined\x1b[0m"), "{shown:?}");
+}

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::cli::Ctx;
-use crate::cli::output::table;
 use crate::error::Result;
 use crate::recipe::Recipe;
 use crate::recipe::values::fmt_num;
@@ -101,10 +100,16 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 format!("  {name}"),
                 v.kind.as_str().to_string(),
                 facts.join("; "),
-                v.description.clone().unwrap_or_default(),
             ]);
         }
-        s.push_str(&table(&rows));
+        // Each description on its own line below its variable: read whole at any width.
+        let table = ctx.out.table(&rows, &[2]);
+        for (line, v) in table.lines().zip(r.variables.values()) {
+            let _ = writeln!(s, "{line}");
+            if let Some(d) = v.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                let _ = writeln!(s, "      {}", d.trim());
+            }
+        }
     }
     let _ = writeln!(
         s,

@@ -1,7 +1,6 @@
 //! `promptbook pack list`: the installed packs.
 
 use crate::cli::Ctx;
-use crate::cli::output::table;
 use crate::error::Result;
 use crate::pack::git::short;
 use crate::pack::install;
@@ -47,5 +46,5 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             format!("{}{commit}", p.source_display()),
         ]);
     }
-    ctx.out.print(&table(&rows))
+    ctx.out.print(&ctx.out.table(&rows, &[4]))
 }
