@@ -127,11 +127,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The library, opened (and created on first use) now.
+    /// The library, opened (and created on first use) now. A new library is announced in
+    /// one line on standard error, so nobody wonders where their recipes went.
     pub fn library(&mut self) -> Result<&mut Library> {
         if self.library.is_none() {
-            let path = Library::resolve_path(self.library_path.as_deref())?;
-            self.library = Some(Library::open(&path)?);
+            let lib = Library::open_chosen(self.library_path.as_deref())?;
+            if lib.created() {
+                eprintln!(
+                    "Created a new library at {} with the starter recipes.",
+                    lib.path().display()
+                );
+            }
+            self.library = Some(lib);
         }
         Ok(self.library.as_mut().expect("just opened"))
     }

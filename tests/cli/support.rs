@@ -245,17 +245,36 @@ impl Cmd {
         self
     }
 
+    /// Removes an environment variable (e.g. `PROMPTBOOK_LIBRARY`, to use the default).
+    pub fn env_remove(mut self, k: &str) -> Cmd {
+        self.inner.env_remove(k);
+        self
+    }
+
     /// Runs it to the end. The exit code is the test's to check; standard error too, when
     /// it succeeded (see [`Run`]).
     #[track_caller]
     pub fn run(mut self) -> Run {
         let o = output(&mut self.inner, self.stdin.as_deref(), TIMEOUT);
+        let mut stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        // The one line a first command prints when it creates the library is kept apart,
+        // so the rest reads the same whichever command comes first (tests/cli/tour.rs
+        // checks the line itself).
+        let created = stderr
+            .strip_prefix("Created a new library at ")
+            .and_then(|rest| rest.split_once('\n'))
+            .map(|(line, rest)| (format!("Created a new library at {line}"), rest.to_string()));
+        let created = created.map(|(line, rest)| {
+            stderr = rest;
+            line
+        });
         Run {
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            stderr,
             code: o.status.code().unwrap_or(-1),
             stderr_seen: Cell::new(false),
             at: std::panic::Location::caller(),
+            created,
         }
     }
 
@@ -280,11 +299,14 @@ impl Cmd {
 #[derive(Debug)]
 pub struct Run {
     pub stdout: String,
+    /// Standard error, without the line that announces a new library (see `created`).
     stderr: String,
     pub code: i32,
     stderr_seen: Cell<bool>,
     /// Where the test ran the command, for the message when it is dropped unchecked.
     at: &'static std::panic::Location<'static>,
+    /// "Created a new library at …", when this command created the library.
+    pub created: Option<String>,
 }
 
 impl Drop for Run {

@@ -328,3 +328,76 @@ fn search_highlights_only_on_a_terminal_and_json_gives_offsets() {
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("\x1b[1;33mundefined\x1b[0m"), "{shown:?}");
 }
+
+/// The first command says, in one line, that it created the library and where; later ones
+/// say nothing.
+#[test]
+fn a_new_library_is_announced_once() {
+    let env = Env::new();
+    let first = env.cmd(&["list"]).ok();
+    assert_eq!(
+        first.created.as_deref(),
+        Some(
+            format!(
+                "Created a new library at {} with the starter recipes.",
+                env.lib().display()
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(first.stderr, "");
+    let again = env.cmd(&["list"]).ok();
+    assert_eq!(again.created, None);
+    assert_eq!(again.stderr, "");
+
+    // The default place (no --library, no PROMPTBOOK_LIBRARY): its folders are made.
+    let run = env.cmd(&["list"]).env_remove("PROMPTBOOK_LIBRARY").ok();
+    let default = env.path("data/promptbook/library.sqlite3");
+    assert!(default.is_file());
+    assert_eq!(
+        run.created,
+        Some(format!(
+            "Created a new library at {} with the starter recipes.",
+            default.display()
+        ))
+    );
+}
+
+/// A library path in a folder that does not exist is a mistake (a typo, an unmounted disk),
+/// not a new library: refused, with what to check, and nothing is created.
+#[test]
+fn a_library_in_a_missing_folder_is_refused() {
+    let env = Env::new();
+    let missing = env.path("Dropbox/prompts/library.sqlite3");
+    let run = env
+        .cmd(&["list", "--library", missing.to_str().unwrap()])
+        .fails(5);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cannot use the library {0}: the folder {1} does not exist\n  hint: check the path given with --library or in PROMPTBOOK_LIBRARY, or create the folder first (mkdir -p {1})\n",
+            missing.display(),
+            missing.parent().unwrap().display()
+        )
+    );
+    assert!(!env.path("Dropbox").exists());
+    // The same from the environment variable.
+    env.cmd(&["list"])
+        .env("PROMPTBOOK_LIBRARY", &missing)
+        .fails(5)
+        .stderr_has("the folder")
+        .stderr_has("does not exist");
+    assert!(!env.path("Dropbox").exists());
+    // A file where the folder should be.
+    env.write("notes.txt", "x");
+    env.cmd(&["list", "--library", "notes.txt/library.sqlite3"])
+        .fails(5)
+        .stderr_has("the folder notes.txt is not a folder");
+    // Once the folder exists, the library is made there.
+    std::fs::create_dir_all(missing.parent().unwrap()).unwrap();
+    let run = env
+        .cmd(&["list", "--library", missing.to_str().unwrap()])
+        .ok();
+    assert!(run.created.is_some());
+    assert!(missing.is_file());
+}

@@ -30,21 +30,20 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         "VERSION".into(),
         "RECIPES".into(),
         "CHANGED".into(),
+        "COMMIT".into(),
         "SOURCE".into(),
     ]];
     for p in &packs {
-        let commit = p
-            .commit
-            .as_deref()
-            .map(|c| format!(" @ {}", short(c)))
-            .unwrap_or_default();
+        let commit = p.commit.as_deref().map(short).unwrap_or_default();
         rows.push(vec![
             p.name.clone(),
             p.version.clone(),
             p.recipes.len().to_string(),
             p.changed().to_string(),
-            format!("{}{commit}", p.source_display()),
+            commit.to_string(),
+            p.source_display(),
         ]);
     }
-    ctx.out.print(&ctx.out.table(&rows, &[4]))
+    // A long source is cut at the end; --json has it whole.
+    ctx.out.print(&ctx.out.table(&rows, &[5]))
 }
