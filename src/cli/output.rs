@@ -143,7 +143,6 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 /// Lays out rows in columns padded to the widest cell (the last column is not padded).
-#[cfg(test)]
 pub fn table(rows: &[Vec<String>]) -> String {
     fit(rows, usize::MAX, &[])
 }

@@ -153,7 +153,8 @@ fn a_list_answered_one_item_per_line_keeps_each_line_whole() {
     let from_file = env
         .cmd(&["render", "ask-all", "--vars", "v.yaml", "--no-history"])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     assert!(
         rest.contains(from_file.trim_end()),
         "{rest}\n---\n{from_file}"
@@ -171,7 +172,8 @@ fn a_list_answered_one_item_per_line_keeps_each_line_whole() {
             "--no-history",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     assert!(one_line.contains("Use: a, b."), "{one_line}");
 }
 
@@ -385,11 +387,14 @@ fn again_reuses_the_last_answers() {
     let first = env.cmd(&args).ok().stdout.clone();
     // render --again: the same prompt, with nothing given.
     assert_eq!(
-        env.cmd(&["render", "ask-all", "--again"]).ok().stdout,
+        env.cmd(&["render", "ask-all", "--again"])
+            .ok()
+            .stdout
+            .clone(),
         first
     );
     // Without a name: the recipe answered last.
-    assert_eq!(env.cmd(&["render", "--again"]).ok().stdout, first);
+    assert_eq!(env.cmd(&["render", "--again"]).ok().stdout.clone(), first);
     // Values given now win, and are remembered in turn.
     let changed = env
         .cmd(&[
@@ -397,6 +402,7 @@ fn again_reuses_the_last_answers() {
         ])
         .ok()
         .stdout
+        .clone()
         .clone();
     assert!(changed.contains("Write 3 dry points about remote onboarding."));
     assert!(
@@ -508,7 +514,10 @@ fn not_on_a_terminal_fill_never_asks() {
     // Everything given: printed, as `render` would.
     let mut args = vec!["fill", "ask-all"];
     args.extend_from_slice(FLAGS);
-    assert_eq!(env.cmd(&args).ok().stdout, rendered_with_flags(&env));
+    assert_eq!(
+        env.cmd(&args).ok().stdout.clone(),
+        rendered_with_flags(&env)
+    );
     // A bad value given to fill on a terminal is refused before any question.
     let mut p = env.pty(&["fill", "ask-all", "--var", "count=99", "--var", "tonne=dry"]);
     let (code, rest) = p.finish();
@@ -550,7 +559,9 @@ fn the_preview_and_the_copy_message_give_the_same_token_count() {
             "\nsystem: You are terse.\nexamples:\n  - input: { topic: tea }\n    output: Tea is fine.",
         ),
     );
-    env.cmd(&["add", "tally.yaml"]).ok();
+    env.cmd(&["add", "tally.yaml"])
+        .ok()
+        .stderr_has("added tally");
     let values = [
         "--var",
         "topic=the March invoice, charged twice",
@@ -568,7 +579,7 @@ fn the_preview_and_the_copy_message_give_the_same_token_count() {
     assert_eq!(preview, copied, "{}", p.seen);
     let mut args = vec!["render", "tally", "--format", "json", "--no-history"];
     args.extend(values);
-    let json = env.cmd(&args).ok().stdout;
+    let json = env.cmd(&args).ok().stdout.clone();
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(
         v["estimate"]["input_tokens"].as_u64(),

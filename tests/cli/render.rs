@@ -347,6 +347,7 @@ fn curl_runs_in_a_shell_and_sends_exactly_the_body() {
         ])
         .ok()
         .stdout
+        .clone()
         .clone();
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -457,7 +458,7 @@ fn a_library_from_before_render_forms_renders_the_same() {
     .unwrap();
     drop(conn);
 
-    assert_eq!(env.cmd(&args).ok().stdout, before);
+    assert_eq!(env.cmd(&args).ok().stdout.clone(), before);
     assert_eq!(
         query("SELECT count(*) FROM recipe_versions WHERE render_form IS NULL"),
         0
@@ -472,7 +473,7 @@ fn a_library_from_before_render_forms_renders_the_same() {
         )
         .unwrap();
         drop(conn);
-        assert_eq!(env.cmd(&args).ok().stdout, before, "form {garbled}");
+        assert_eq!(env.cmd(&args).ok().stdout.clone(), before, "form {garbled}");
     }
 }
 
@@ -552,6 +553,8 @@ fn piped_text_fills_the_one_missing_text_value() {
     // Nothing piped (standard input is /dev/null here): the plain error, no hint about pipes.
     let run = env.cmd(&["render", "paper-summary"]).fails(2);
     assert!(!run.stderr().contains("piped"), "{}", run.stderr());
+}
+
 /// A one-request HTTP server on 127.0.0.1: answers with `status` and `body`, and hands back
 /// the request it received (head and body).
 fn serve_once(status: &str, body: &str) -> (u16, std::thread::JoinHandle<String>) {
@@ -620,7 +623,8 @@ fn the_curl_script_checks_the_key_and_fails_on_http_errors_showing_the_body() {
             "curl",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
 
     // No key: a clear message, exit 1, no request.
     let out = run_script(&script, &[]);
@@ -668,7 +672,8 @@ fn the_curl_script_checks_the_key_and_fails_on_http_errors_showing_the_body() {
             "anthropic",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     assert_eq!(
         body, expected,
         "the body sent is the anthropic format, byte for byte"
@@ -706,7 +711,8 @@ fn the_curl_script_checks_the_key_and_fails_on_http_errors_showing_the_body() {
             "gpt-4o",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     let out = run_script(&openai, &[("ANTHROPIC_API_KEY", "not this one".into())]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: OPENAI_API_KEY is not set"));

@@ -24,7 +24,9 @@ fn env_with_pack() -> Env {
             "title: Team meeting actions",
         ),
     );
-    env.cmd(&["pack", "add", "team"]).ok();
+    env.cmd(&["pack", "add", "team"])
+        .ok()
+        .stderr_has("Installed team-prompts 1.2.0");
     env
 }
 
@@ -34,7 +36,8 @@ fn show_json_has_the_fields_variables_pack_and_versions() {
     let v: serde_json::Value = serde_json::from_str(
         &env.cmd(&["show", "team-prompts/standup", "--json"])
             .ok()
-            .stdout,
+            .stdout
+            .clone(),
     )
     .unwrap();
     assert_eq!(v["name"], "team-prompts/standup");
@@ -58,9 +61,16 @@ fn show_json_has_the_fields_variables_pack_and_versions() {
         "m.yaml",
         yaml.replace("Meeting notes to action items", "Meeting actions"),
     );
-    env.cmd(&["add", "m.yaml"]).ok();
-    let v: serde_json::Value =
-        serde_json::from_str(&env.cmd(&["show", "meeting-actions", "--json"]).ok().stdout).unwrap();
+    env.cmd(&["add", "m.yaml"])
+        .ok()
+        .stderr_has("updated meeting-actions (now version 2)");
+    let v: serde_json::Value = serde_json::from_str(
+        &env.cmd(&["show", "meeting-actions", "--json"])
+            .ok()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
     assert_eq!(v["name"], "meeting-actions");
     assert_eq!(v["pack"], serde_json::Value::Null);
     assert_eq!(v["title"], "Meeting actions");
@@ -86,11 +96,11 @@ fn show_json_has_the_fields_variables_pack_and_versions() {
 #[test]
 fn man_pages_come_from_the_help_and_man_reads_them() {
     let env = Env::new();
-    let page = env.cmd(&["man"]).ok().stdout;
+    let page = env.cmd(&["man"]).ok().stdout.clone();
     assert!(page.contains(".TH promptbook 1"), "{page}");
     assert!(page.contains("promptbook\\-render(1)"), "{page}");
     let run = env.cmd(&["man", "--out", "man/man1"]).ok();
-    assert!(run.stderr.starts_with("Wrote "), "{}", run.stderr);
+    assert!(run.stderr().starts_with("Wrote "), "{}", run.stderr());
     let render = std::fs::read_to_string(env.path("man/man1/promptbook-render.1")).unwrap();
     assert!(render.contains("\\-\\-format"), "{render}");
     assert!(env.path("man/man1/promptbook-pack-add.1").exists());
@@ -105,7 +115,7 @@ fn man_pages_come_from_the_help_and_man_reads_them() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&shown.stdout);
-    let help = env.cmd(&["show", "--help"]).ok().stdout;
+    let help = env.cmd(&["show", "--help"]).ok().stdout.clone();
     assert!(shown.status.success(), "{shown:?}");
     assert!(help.contains("Print JSON instead of text"));
     assert!(text.contains("Print JSON instead of text"), "{text}");
@@ -119,7 +129,7 @@ fn widest(text: &str) -> usize {
 #[test]
 fn list_shows_the_pack_and_fits_80_columns() {
     let env = env_with_pack();
-    let list = env.cmd(&["list"]).ok().stdout;
+    let list = env.cmd(&["list"]).ok().stdout.clone();
     assert!(widest(&list) <= 80, "wider than 80 columns:\n{list}");
     insta::assert_snapshot!("list_with_a_pack", list);
     // A pack's recipe shows its pack, in a name that finds it.
@@ -128,13 +138,13 @@ fn list_shows_the_pack_and_fits_80_columns() {
     env.cmd(&["show", "team-prompts/standup"]).ok();
 
     // COLUMNS gives the width; a wide one cuts nothing.
-    let wide = env.cmd(&["list"]).env("COLUMNS", "200").ok().stdout;
+    let wide = env.cmd(&["list"]).env("COLUMNS", "200").ok().stdout.clone();
     assert!(!wide.contains('…'), "{wide}");
     assert!(
         wide.contains("email, triage, classification, productivity"),
         "{wide}"
     );
-    let narrow = env.cmd(&["list"]).env("COLUMNS", "66").ok().stdout;
+    let narrow = env.cmd(&["list"]).env("COLUMNS", "66").ok().stdout.clone();
     assert!(widest(&narrow) <= 66, "{narrow}");
 
     // --json is complete whatever the width.
@@ -142,7 +152,8 @@ fn list_shows_the_pack_and_fits_80_columns() {
         &env.cmd(&["list", "--json"])
             .env("COLUMNS", "40")
             .ok()
-            .stdout,
+            .stdout
+            .clone(),
     )
     .unwrap();
     let standup = json
@@ -162,9 +173,26 @@ fn list_shows_the_pack_and_fits_80_columns() {
 #[test]
 fn list_on_a_terminal_uses_its_width() {
     let env = env_with_pack();
-    let mut p = env.pty(&["list"]);
-    let (code, shown) = p.finish();
-    assert_eq!(code, 0, "{shown}");
+    // The terminal is made 100 wide before promptbook starts (resizing it after the start
+    // would race with the program reading the size).
+    let list = env.std_command(&["list"]);
+    let mut c = std::process::Command::new("sh");
+    c.args(["-c", "stty cols 100 rows 40 && exec \"$0\" list"])
+        .arg(list.get_program())
+        .current_dir(env.dir.path())
+        .env_clear();
+    for (k, v) in list.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    let mut session = expectrl::Session::spawn(c).expect("spawn on a pty");
+    let mut shown = String::new();
+    {
+        use std::io::Read as _;
+        let _ = session.read_to_string(&mut shown);
+    }
+    let shown = shown.replace("\r\n", "\n");
     let w = widest(&shown);
     assert!((81..=100).contains(&w), "{w} columns:\n{shown}");
 }
@@ -175,7 +203,7 @@ fn list_on_a_terminal_uses_its_width() {
 fn every_table_fits_80_columns() {
     let env = env_with_pack();
     let table_of = |args: &[&str], from: &str, to: &str| -> String {
-        let out = env.cmd(args).ok().stdout;
+        let out = env.cmd(args).ok().stdout.clone();
         let start = out
             .find(from)
             .unwrap_or_else(|| panic!("{from:?} in {out}"));
@@ -215,7 +243,9 @@ fn env_with_punctuation() -> Env {
         "its.yaml",
         recipe("plain-words", "\n  If it's unclear, say so."),
     );
-    env.cmd(&["add", "cpp.yaml", "its.yaml"]).ok();
+    env.cmd(&["add", "cpp.yaml", "its.yaml"])
+        .ok()
+        .stderr_has("added plain-words");
     env
 }
 
@@ -230,7 +260,7 @@ fn names(search: &str) -> Vec<String> {
 #[test]
 fn search_keeps_punctuation_inside_a_word() {
     let env = env_with_punctuation();
-    let found = env.cmd(&["search", "c++"]).ok().stdout;
+    let found = env.cmd(&["search", "c++"]).ok().stdout.clone();
     assert_eq!(
         names(&found).first().map(String::as_str),
         Some("cpp-review"),
@@ -242,17 +272,17 @@ fn search_keeps_punctuation_inside_a_word() {
             "{found}"
         );
     }
-    let found = env.cmd(&["search", "it's"]).ok().stdout;
+    let found = env.cmd(&["search", "it's"]).ok().stdout.clone();
     assert_eq!(names(&found), ["plain-words"], "{found}");
     insta::assert_snapshot!("search_its_piped", found);
     // A word still finds longer words it starts (`prioriti` → "prioritisation"), and
     // hyphens join words as the text has them.
-    let found = env.cmd(&["search", "prioriti"]).ok().stdout;
+    let found = env.cmd(&["search", "prioriti"]).ok().stdout.clone();
     assert!(
         names(&found).contains(&"feature-brainstorm".to_string()),
         "{found}"
     );
-    let found = env.cmd(&["search", "reply-draft"]).ok().stdout;
+    let found = env.cmd(&["search", "reply-draft"]).ok().stdout.clone();
     assert!(
         names(&found).contains(&"email-triage".to_string()),
         "{found}"
@@ -274,11 +304,11 @@ fn search_keeps_punctuation_inside_a_word() {
     ] {
         let run = env.cmd(&["search", "--", odd]).run();
         assert!(
-            run.code == 0 || run.stderr.contains("the search has no words"),
+            run.code == 0 || run.stderr().contains("the search has no words"),
             "{odd:?}: {run:?}"
         );
         assert!(
-            !run.stderr.contains("fts5") && !run.stderr.contains("syntax"),
+            !run.stderr().contains("fts5") && !run.stderr().contains("syntax"),
             "{odd:?}: {run:?}"
         );
     }
@@ -292,13 +322,18 @@ fn search_keeps_punctuation_inside_a_word() {
 #[test]
 fn search_highlights_only_on_a_terminal_and_json_gives_offsets() {
     let env = env_with_punctuation();
-    let piped = env.cmd(&["search", "undefined"]).ok().stdout;
+    let piped = env.cmd(&["search", "undefined"]).ok().stdout.clone();
     assert_eq!(
         piped,
         "cpp-review  Test recipe cpp-review\n    Review C++ code for undefined behaviour.\n"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(&env.cmd(&["search", "undefined", "--json"]).ok().stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &env.cmd(&["search", "undefined", "--json"])
+            .ok()
+            .stdout
+            .clone(),
+    )
+    .unwrap();
     let hit = &json[0];
     assert_eq!(hit["snippet"], "Review C++ code for undefined behaviour.");
     assert_eq!(
@@ -307,7 +342,7 @@ fn search_highlights_only_on_a_terminal_and_json_gives_offsets() {
     );
     // Offsets count characters: a match after "é" is where a person counts it.
     let json: serde_json::Value =
-        serde_json::from_str(&env.cmd(&["search", "email", "--json"]).ok().stdout).unwrap();
+        serde_json::from_str(&env.cmd(&["search", "email", "--json"]).ok().stdout.clone()).unwrap();
     for hit in json.as_array().unwrap() {
         let chars: Vec<char> = hit["snippet"].as_str().unwrap().chars().collect();
         for m in hit["matches"].as_array().unwrap() {
@@ -345,10 +380,10 @@ fn a_new_library_is_announced_once() {
             .as_str()
         )
     );
-    assert_eq!(first.stderr, "");
+    assert_eq!(first.stderr(), "");
     let again = env.cmd(&["list"]).ok();
     assert_eq!(again.created, None);
-    assert_eq!(again.stderr, "");
+    assert_eq!(again.stderr(), "");
 
     // The default place (no --library, no PROMPTBOOK_LIBRARY): its folders are made.
     let run = env.cmd(&["list"]).env_remove("PROMPTBOOK_LIBRARY").ok();
@@ -373,7 +408,7 @@ fn a_library_in_a_missing_folder_is_refused() {
         .cmd(&["list", "--library", missing.to_str().unwrap()])
         .fails(5);
     assert_eq!(
-        run.stderr,
+        run.stderr(),
         format!(
             "error: cannot use the library {0}: the folder {1} does not exist\n  hint: check the path given with --library or in PROMPTBOOK_LIBRARY, or create the folder first (mkdir -p {1})\n",
             missing.display(),

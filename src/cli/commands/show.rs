@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use crate::cli::Ctx;
+use crate::cli::output::{shown_width, table};
 use crate::error::Result;
 use crate::recipe::Recipe;
 use crate::recipe::values::fmt_num;
@@ -102,10 +103,26 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 facts.join("; "),
             ]);
         }
-        // Each description on its own line below its variable: read whole at any width.
-        let table = ctx.out.table(&rows, &[2]);
-        for (line, v) in table.lines().zip(r.variables.values()) {
-            let _ = writeln!(s, "{line}");
+        // Name and type in columns; the facts beside them when the line fits the width,
+        // else on the next line; each description on its own line below. Nothing is cut.
+        let width = ctx.out.width();
+        let facts: Vec<String> = rows
+            .iter_mut()
+            .map(|row| row.pop().unwrap_or_default())
+            .collect();
+        let table = table(&rows);
+        for ((line, facts), v) in table.lines().zip(facts).zip(r.variables.values()) {
+            let padded = format!(
+                "{line:<0$}",
+                table.lines().map(shown_width).max().unwrap_or(0)
+            );
+            if facts.is_empty() {
+                let _ = writeln!(s, "{line}");
+            } else if shown_width(&padded) + 2 + shown_width(&facts) <= width {
+                let _ = writeln!(s, "{padded}  {facts}");
+            } else {
+                let _ = writeln!(s, "{line}\n      {facts}");
+            }
             if let Some(d) = v.description.as_deref().filter(|d| !d.trim().is_empty()) {
                 let _ = writeln!(s, "      {}", d.trim());
             }
