@@ -3,6 +3,7 @@
 
 mod answers;
 pub mod commands;
+mod complete;
 mod deliver;
 mod editing;
 mod flags;
@@ -169,6 +170,8 @@ pub fn main() -> i32 {
         eprintln!("error: promptbook hit an internal error{place}; nothing more was written.");
         eprintln!("  hint: please report this with the command you ran");
     }));
+    // A shell asking for completions (`COMPLETE=bash promptbook -- …`) is answered and exits.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match parse(&args) {
         Ok(cli) => cli,
@@ -224,7 +227,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Rm(a) => rm::run(a, ctx),
         Command::Pack(a) => pack::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
-        Command::Completions(a) => completions::run(a, &mut Cli::command()),
+        Command::Completions(a) => completions::run(a, &ctx.out),
         Command::Man(a) => man::run(a, Cli::command(), ctx),
         Command::Mcp(a) => mcp::run(a, ctx),
     }

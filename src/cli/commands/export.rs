@@ -18,6 +18,7 @@ use crate::store::provenance;
 )]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]

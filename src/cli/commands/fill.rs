@@ -40,6 +40,7 @@ use crate::session::{Rendered, Session};
 pub struct Args {
     /// The recipe's name (default: choose it from a searchable list; with --again, the
     /// recipe answered last).
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: Option<String>,
     #[command(flatten)]
     pub values: ValueArgs,

@@ -15,6 +15,7 @@ use crate::recipe::changes;
   promptbook revert blog-draft 2")]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// Print JSON instead of a table.
     #[arg(long)]

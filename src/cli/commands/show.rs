@@ -18,6 +18,7 @@ use crate::store::{StoredRecipe, VersionInfo};
 )]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// Print JSON instead of text: every field of the recipe, its variables with their
     /// types and defaults, its pack and its stored versions.
