@@ -185,7 +185,16 @@ fn as_json(stored: &StoredRecipe, r: &Recipe, versions: &[VersionInfo]) -> Strin
             "content": m.content.value,
         })).collect::<Vec<_>>(),
         "examples": r.examples.iter().map(|e| &e.value).collect::<Vec<_>>(),
-        "tests": r.tests.iter().map(|t| &t.value).collect::<Vec<_>>(),
+        "tests": r.tests.iter().map(|t| json!({
+            "name": t.name,
+            "vars": t.vars,
+            "expect": {
+                "contains": t.expect.contains,
+                "not_contains": t.expect.not_contains,
+                "matches": t.expect.matches,
+                "max_input_tokens": t.expect.max_input_tokens,
+            },
+        })).collect::<Vec<_>>(),
         "stored": {
             "version": stored.version,
             "hash": stored.hash,
