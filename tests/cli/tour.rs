@@ -197,7 +197,7 @@ fn list_on_a_terminal_uses_its_width() {
     assert!((81..=100).contains(&w), "{w} columns:\n{shown}");
 }
 
-/// The other tables fit 80 columns too: show, history, models, pack list, pack show, and
+/// The other tables fit 80 columns too: show, history, models, and
 /// the search results.
 #[test]
 fn every_table_fits_80_columns() {
@@ -219,8 +219,6 @@ fn every_table_fits_80_columns() {
             .join("\n"),
         table_of(&["history", "team-prompts/standup"], "VERSION", "\n\n"),
         table_of(&["models"], "MODEL", "\n\n"),
-        table_of(&["pack", "list"], "NAME", "\n\n"),
-        table_of(&["pack", "show", "team-prompts"], "Recipes", "\n\n"),
         table_of(&["search", "email", "reply"], "", "\n\n"),
     ];
     for table in tables {

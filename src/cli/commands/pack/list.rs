@@ -1,6 +1,7 @@
 //! `promptbook pack list`: the installed packs.
 
 use crate::cli::Ctx;
+use crate::cli::output::table;
 use crate::error::Result;
 use crate::pack::git::short;
 use crate::pack::install;
@@ -30,20 +31,21 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         "VERSION".into(),
         "RECIPES".into(),
         "CHANGED".into(),
-        "COMMIT".into(),
         "SOURCE".into(),
     ]];
     for p in &packs {
-        let commit = p.commit.as_deref().map(short).unwrap_or_default();
+        let commit = p
+            .commit
+            .as_deref()
+            .map(|c| format!(" @ {}", short(c)))
+            .unwrap_or_default();
         rows.push(vec![
             p.name.clone(),
             p.version.clone(),
             p.recipes.len().to_string(),
             p.changed().to_string(),
-            commit.to_string(),
-            p.source_display(),
+            format!("{}{commit}", p.source_display()),
         ]);
     }
-    // A long source is cut at the end; --json has it whole.
-    ctx.out.print(&ctx.out.table(&rows, &[5]))
+    ctx.out.print(&table(&rows))
 }

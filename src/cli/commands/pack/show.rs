@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::ui::count;
 use crate::cli::Ctx;
+use crate::cli::output::table;
 use crate::error::Result;
 use crate::pack::install::{self, RecipeState};
 use crate::pack::source::split_recorded_ref;
@@ -61,7 +62,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     }
     facts.push(vec!["Installed:".into(), p.installed_at.clone()]);
     facts.push(vec!["Updated:".into(), p.updated_at.clone()]);
-    s.push_str(&ctx.out.table(&facts, &[1]));
+    s.push_str(&table(&facts));
     let changed = p.changed();
     let removed = p
         .recipes
@@ -93,6 +94,6 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             ]
         })
         .collect();
-    s.push_str(&ctx.out.table(&rows, &[1, 2]));
+    s.push_str(&table(&rows));
     ctx.out.print(&s)
 }
