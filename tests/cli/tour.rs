@@ -177,7 +177,12 @@ fn list_on_a_terminal_uses_its_width() {
     // would race with the program reading the size).
     let list = env.std_command(&["list"]);
     let mut c = std::process::Command::new("sh");
-    c.args(["-c", "stty cols 100 rows 40 && exec \"$0\" list"])
+    // The pty library may size the terminal after the start: the shell waits (bounded)
+    // until the terminal is 100 wide, then runs promptbook.
+    c.args([
+        "-c",
+        "stty cols 100 rows 40; i=0; while [ \"$(stty size | cut -d' ' -f2)\" != 100 ] && [ $i -lt 200 ]; do stty cols 100 rows 40; sleep 0.05; i=$((i+1)); done; exec \"$0\" list",
+    ])
         .arg(list.get_program())
         .current_dir(env.dir.path())
         .env_clear();
