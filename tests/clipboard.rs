@@ -557,3 +557,39 @@ fn fill_menu_copy_reaches_the_x11_clipboard() {
     assert!(rest.contains("Copied "), "{rest}");
     assert_eq!(xclip_out(&x.display), expected);
 }
+
+/// The holder does not outlive its display: when the X server ends (killed, or stopped
+/// cleanly), the holder exits within a bounded wait instead of staying for the hold time.
+#[test]
+fn x11_holder_exits_when_its_x_server_goes_away() {
+    if !have_tools("x11_holder_exits_when_its_x_server_goes_away", &["Xvfb"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for how in ["killed", "stopped"] {
+        let x = Xvfb::start();
+        let pidfile = dir.path().join(format!("holder-{how}.pid"));
+        let out = run(
+            copier()
+                .args(["--clipboard", "x11"])
+                .env("DISPLAY", &x.display)
+                .env("PROMPTBOOK_CLIPBOARD_HOLD_SECS", "600")
+                .env("PROMPTBOOK_CLIPBOARD_HOLDER_PIDFILE", &pidfile),
+            TEXT.as_bytes(),
+            T,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let holder = read_pid(&pidfile);
+        assert!(alive(holder), "the holder keeps the clipboard");
+        if how == "killed" {
+            // SAFETY: kill(2) on the Xvfb this test started.
+            unsafe { libc::kill(x.pid(), libc::SIGKILL) };
+        }
+        drop(x);
+        assert!(
+            gone_within(holder, Duration::from_secs(5)),
+            "the holder {holder} is still running 5 s after its X server was {how}"
+        );
+        assert!(!pidfile.exists(), "the holder removes its pid file");
+    }
+}

@@ -228,7 +228,7 @@ fn context_window(recipe: &Recipe, source: &str, catalog: &Catalog, out: &mut Ve
     if catalog::fits_without_counting(prompt.byte_len(), max_tokens, window) {
         return;
     }
-    let tokens = catalog::estimate_tokens(&prompt.all_text()) as u64;
+    let tokens = prompt.estimated_tokens() as u64;
     if tokens + u64::from(max_tokens) > window {
         out.push(
             Diagnostic::warning(

@@ -123,7 +123,7 @@ fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure>
     if let Some(max) = expect.max_input_tokens
         && prompt.byte_len() as u64 > max
     {
-        let tokens = catalog::estimate_tokens(&prompt.all_text()) as u64;
+        let tokens = prompt.estimated_tokens() as u64;
         if tokens > max {
             failures.push(Failure::new(format!(
                 "the prompt takes about {} input tokens, over max_input_tokens {}",
@@ -153,7 +153,7 @@ pub fn anthropic_problems(prompt: &Prompt, catalog: &Catalog) -> Vec<String> {
     if let Some(window) = model.context_window
         && !catalog::fits_without_counting(prompt.byte_len(), max_tokens as u32, window)
     {
-        let tokens = catalog::estimate_tokens(&prompt.all_text()) as u64;
+        let tokens = prompt.estimated_tokens() as u64;
         if tokens + max_tokens > window {
             problems.push(format!(
                 "about {} input tokens + {} max_tokens do not fit the {}-token window of {}",

@@ -7,6 +7,7 @@ use super::Ctx;
 use super::output::write_file;
 use crate::clipboard::{self, Backend};
 use crate::error::{Error, Result};
+use crate::render::Prompt;
 use crate::render::targets::group;
 use crate::session::Rendered;
 
@@ -73,8 +74,16 @@ pub fn configured_backend(config: &crate::config::Config) -> Result<Backend> {
 
 /// Sends `text` to every target. The file is written first, then the copy is made; if
 /// the copy fails and the text was not printed or saved, it is printed anyway, so the
-/// prompt is never lost, and the copy error is returned (exit code 1).
-pub fn deliver(ctx: &mut Ctx, text: &str, targets: &Targets, flag: Option<Backend>) -> Result<()> {
+/// prompt is never lost, and the copy error is returned (exit code 1). `prompt` is what the
+/// text was rendered from (for the token count in the copy message); `None` for text that
+/// is not a prompt (a recipe's YAML).
+pub fn deliver(
+    ctx: &mut Ctx,
+    text: &str,
+    prompt: Option<&Prompt>,
+    targets: &Targets,
+    flag: Option<Backend>,
+) -> Result<()> {
     if let Some(path) = &targets.out {
         write_file(path, text)?;
     }
@@ -84,7 +93,7 @@ pub fn deliver(ctx: &mut Ctx, text: &str, targets: &Targets, flag: Option<Backen
         printed = true;
     }
     if targets.copy {
-        if let Err(e) = copy(ctx, text, flag) {
+        if let Err(e) = copy(ctx, text, prompt, flag) {
             if targets.out.is_none() || targets.print {
                 ctx.out.print(text)?;
                 printed = true;
@@ -107,7 +116,7 @@ pub fn deliver_rendered(
     flag: Option<Backend>,
     remember: bool,
 ) -> Result<()> {
-    deliver(ctx, rendered.text(), targets, flag)?;
+    deliver(ctx, rendered.text(), Some(&rendered.prompt), targets, flag)?;
     for note in &rendered.output.notes {
         eprintln!("note: {note}");
     }
@@ -129,12 +138,19 @@ fn not_lost(e: Error, printed: bool, saved: Option<&Path>) -> Error {
 }
 
 /// Copies `text` and reports it in one line on standard error (plus a caveat when the copy
-/// cannot be confirmed, as with OSC 52).
-pub fn copy(ctx: &mut Ctx, text: &str, flag: Option<Backend>) -> Result<()> {
+/// cannot be confirmed, as with OSC 52). The tokens shown are the prompt's estimate, the
+/// same number the fill preview and `--format json` show; none for text that is not a
+/// prompt.
+pub fn copy(
+    ctx: &mut Ctx,
+    text: &str,
+    prompt: Option<&Prompt>,
+    flag: Option<Backend>,
+) -> Result<()> {
     let backend = backend(ctx, flag)?;
     let copied = clipboard::copy(text, backend).map_err(|e| Error::failed(e.to_string()))?;
-    let tokens = crate::catalog::estimate_tokens(text);
-    eprintln!("{}", copied_message(copied.chars, Some(tokens)));
+    let tokens = prompt.map(Prompt::estimated_tokens);
+    eprintln!("{}", copied_message(copied.chars, tokens));
     if !copied.confirmed() {
         eprintln!(
             "Sent to your terminal with OSC 52; if pasting gives nothing, your terminal does not allow clipboard writes (in tmux: `set -g set-clipboard on` and `set -g allow-passthrough on`)."

@@ -3,6 +3,7 @@
 
 mod answers;
 pub mod commands;
+mod complete;
 mod deliver;
 mod editing;
 mod flags;
@@ -113,6 +114,7 @@ pub enum Command {
     Pack(pack::Args),
     Models(models::Args),
     Completions(completions::Args),
+    Man(man::Args),
     Mcp(mcp::Args),
 }
 
@@ -126,11 +128,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The library, opened (and created on first use) now.
+    /// The library, opened (and created on first use) now. A new library is announced in
+    /// one line on standard error, so nobody wonders where their recipes went.
     pub fn library(&mut self) -> Result<&mut Library> {
         if self.library.is_none() {
-            let path = Library::resolve_path(self.library_path.as_deref())?;
-            self.library = Some(Library::open(&path)?);
+            let lib = Library::open_chosen(self.library_path.as_deref())?;
+            if lib.created() {
+                eprintln!(
+                    "Created a new library at {} with the starter recipes.",
+                    lib.path().display()
+                );
+            }
+            self.library = Some(lib);
         }
         Ok(self.library.as_mut().expect("just opened"))
     }
@@ -161,6 +170,8 @@ pub fn main() -> i32 {
         eprintln!("error: promptbook hit an internal error{place}; nothing more was written.");
         eprintln!("  hint: please report this with the command you ran");
     }));
+    // A shell asking for completions (`COMPLETE=bash promptbook -- …`) is answered and exits.
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let cli = match parse(&args) {
         Ok(cli) => cli,
@@ -216,7 +227,8 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Rm(a) => rm::run(a, ctx),
         Command::Pack(a) => pack::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
-        Command::Completions(a) => completions::run(a, &mut Cli::command()),
+        Command::Completions(a) => completions::run(a, &ctx.out),
+        Command::Man(a) => man::run(a, Cli::command(), ctx),
         Command::Mcp(a) => mcp::run(a, ctx),
     }
 }

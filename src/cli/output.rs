@@ -12,12 +12,40 @@ pub struct Out {
     pub color: bool,
 }
 
+/// The width tables are fitted to when nothing says otherwise: a classic terminal.
+pub const DEFAULT_WIDTH: usize = 80;
+
 impl Out {
     /// Standard output, with colour only on a terminal and when `NO_COLOR` is unset.
     pub fn new() -> Self {
         let is_terminal = std::io::stdout().is_terminal();
         let color = is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         Out { is_terminal, color }
+    }
+
+    /// The width to fit tables to: `COLUMNS` when set to a number, else the terminal's
+    /// width when standard output is one, else 80.
+    pub fn width(&self) -> usize {
+        if let Some(n) = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|n| *n > 0)
+        {
+            return n;
+        }
+        #[cfg(unix)]
+        if self.is_terminal
+            && let Ok(size) = rustix::termios::tcgetwinsize(std::io::stdout())
+            && size.ws_col > 0
+        {
+            return usize::from(size.ws_col);
+        }
+        DEFAULT_WIDTH
+    }
+
+    /// [`table`] fitted to [`Out::width`]: see [`fit`].
+    pub fn table(&self, rows: &[Vec<String>], shrink: &[usize]) -> String {
+        fit(rows, self.width(), shrink)
     }
 
     /// Prints `text` as it is. A closed pipe ends the output silently.
@@ -116,29 +144,77 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Lays out rows in columns padded to the widest cell (the last column is not padded).
 pub fn table(rows: &[Vec<String>]) -> String {
+    fit(rows, usize::MAX, &[])
+}
+
+/// The narrowest a shrinking column gets: enough to recognise a word or two.
+const MIN_SHRUNK: usize = 12;
+
+/// Lays out rows like [`table`], no wider than `width` columns: while a line would be wider,
+/// the `shrink` columns give up space, in that order (each down to a few characters), and
+/// their cells that no longer fit end with `…`. Other columns are never cut, so a name stays whole
+/// and can be copied; a table that cannot fit even so is left wider.
+pub fn fit(rows: &[Vec<String>], width: usize, shrink: &[usize]) -> String {
+    const GAP: usize = 2;
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
+            widths[i] = widths[i].max(shown_width(cell));
         }
+    }
+    let total = |w: &[usize]| w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1);
+    for &c in shrink.iter().filter(|&&c| c < cols) {
+        let over = total(&widths).saturating_sub(width);
+        let spare = widths[c].saturating_sub(MIN_SHRUNK);
+        widths[c] -= over.min(spare);
     }
     let mut out = String::new();
     for row in rows {
         let mut line = String::new();
         for (i, cell) in row.iter().enumerate() {
-            line.push_str(cell);
+            let cell = if shrink.contains(&i) {
+                truncate(cell, widths[i])
+            } else {
+                std::borrow::Cow::Borrowed(cell.as_str())
+            };
+            line.push_str(&cell);
             if i + 1 < row.len() {
-                line.extend(std::iter::repeat_n(
-                    ' ',
-                    widths[i] - cell.chars().count() + 2,
-                ));
+                let pad = widths[i].saturating_sub(shown_width(&cell)) + GAP;
+                line.extend(std::iter::repeat_n(' ', pad));
             }
         }
         out.push_str(line.trim_end());
         out.push('\n');
     }
     out
+}
+
+/// The columns `s` takes on a terminal (wide characters count two).
+pub fn shown_width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// `s` cut to at most `width` columns, ending with `…` when it was cut.
+pub fn truncate(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    use unicode_width::UnicodeWidthChar;
+    if shown_width(s) <= width {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('…');
+    std::borrow::Cow::Owned(out)
 }
 
 /// Asks `question` on the terminal. Without a terminal it never waits: it fails with
@@ -192,4 +268,57 @@ pub fn colour_diff(diff: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<Vec<String>> {
+        [
+            ["NAME", "TITLE", "MODEL"],
+            [
+                "blog-draft",
+                "Blog post draft for a chosen audience and tone",
+                "sonnet",
+            ],
+            ["日本語", "短い", "haiku"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+    }
+
+    #[test]
+    fn a_table_fits_the_width_by_cutting_only_the_shrinking_columns() {
+        let wide = fit(&rows(), 200, &[1]);
+        assert_eq!(wide, table(&rows()));
+        let narrow = fit(&rows(), 40, &[1]);
+        // In order: the first column named gives up what it can before the next.
+        assert_eq!(
+            fit(&rows(), 40, &[2, 1]).lines().nth(1),
+            Some("blog-draft  Blog post draft for…  sonnet")
+        );
+        for line in narrow.lines() {
+            assert!(shown_width(line) <= 40, "{line:?} is wider than 40");
+        }
+        assert!(
+            narrow.contains("blog-draft  Blog post draft for…  sonnet"),
+            "{narrow}"
+        );
+        // Wide characters count two columns: the next column still lines up.
+        assert!(
+            narrow.contains("日本語      短い                  haiku"),
+            "{narrow}"
+        );
+        // Nothing to shrink: left as it is.
+        assert_eq!(fit(&rows(), 20, &[]), table(&rows()));
+    }
+
+    #[test]
+    fn truncate_marks_a_cut() {
+        assert_eq!(truncate("short", 10), "short");
+        assert_eq!(truncate("a longer title", 8), "a longe…");
+        assert_eq!(truncate("two words", 5), "two…");
+    }
 }

@@ -13,8 +13,9 @@
 //!    standard streams.
 //! 3. The parent waits for `ok` at most the configured timeout; on timeout it kills the
 //!    holder and reports that the X server did not answer.
-//! 4. The holder serves paste requests until another program takes the clipboard or the
-//!    hold time runs out (arboard's `SetExtLinux::wait_until`), then exits.
+//! 4. The holder serves paste requests until another program takes the clipboard, the
+//!    hold time runs out (arboard's `SetExtLinux::wait_until`) or its X server goes away
+//!    (checked twice a second), then exits.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::PathBuf;
@@ -191,6 +192,21 @@ pub(super) fn run() -> i32 {
     let _ = writeln!(out, "ok").and_then(|()| out.flush());
     release_stdio();
 
+    // The display can go away while we wait (the X server ends, the session closes): then
+    // there is nothing left to hold, so leave within a moment instead of the hold time.
+    if let Ok(display) = std::env::var("DISPLAY") {
+        let pidfile = pidfile.clone();
+        thread::spawn(move || {
+            loop {
+                thread::sleep(DISPLAY_CHECK);
+                if !display_alive(&display) {
+                    remove(&pidfile);
+                    std::process::exit(0);
+                }
+            }
+        });
+    }
+
     // Re-setting the same text re-asserts ownership and then waits until another program
     // takes the clipboard (or the hold time runs out).
     let _ = clipboard
@@ -211,6 +227,33 @@ pub(super) fn run() -> i32 {
     drop(clipboard);
     remove(&pidfile);
     0
+}
+
+/// How often the holder checks that its X server is still there.
+const DISPLAY_CHECK: Duration = Duration::from_millis(500);
+
+/// Whether an X server still accepts connections for `display` (`:N`, `unix:N`, `HOST:N`,
+/// with an optional `.SCREEN`): its Unix socket, or TCP port 6000 + N. Only connects and
+/// closes; the X protocol is arboard's business.
+fn display_alive(display: &str) -> bool {
+    let Some((host, rest)) = display.rsplit_once(':') else {
+        return true; // not a form we know: never give up the clipboard on a guess
+    };
+    let Ok(number) = rest.split('.').next().unwrap_or("").parse::<u16>() else {
+        return true;
+    };
+    if host.is_empty() || host == "unix" {
+        let path = format!("/tmp/.X11-unix/X{number}");
+        return std::os::unix::net::UnixStream::connect(path).is_ok();
+    }
+    let Some(port) = 6000u16.checked_add(number) else {
+        return true;
+    };
+    use std::net::ToSocketAddrs;
+    let Ok(mut addrs) = (host, port).to_socket_addrs() else {
+        return false;
+    };
+    addrs.any(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok())
 }
 
 /// Takes the CLIPBOARD selection and checks that the X server made us its owner.

@@ -147,7 +147,8 @@ fn asks_every_variable_in_order_with_defaults_prefilled() {
             "audience": "busy product managers",
             "tone": "formal",
             "words": 1200,
-            "keywords": ["agents", "evals", "tools"],
+            // One item per line: the line is the item, commas and all.
+            "keywords": ["agents", "evals, tools"],
             "draft": true,
             "notes": "line one\nline two",
         })

@@ -211,7 +211,7 @@ impl Served {
 
     /// `search_recipes`: ranked matches among the served recipes.
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        lock(&self.lib).search_in(&self.selection, query, limit, ("", ""))
+        lock(&self.lib).search_in(&self.selection, query, limit)
     }
 
     /// What the change watcher compares: cheap (`data_version`, no table read) unless another

@@ -31,17 +31,23 @@ impl ValueError {
     }
 }
 
+/// The items of a list given as text: one per line when there are several lines (the line
+/// is the item, commas and all: "C3, C4 and CAM plants"), else the one line split on commas.
+/// Blank items are dropped.
+pub fn list_items(text: &str) -> impl Iterator<Item = String> + '_ {
+    let several_lines = text.lines().filter(|l| !l.trim().is_empty()).count() > 1;
+    let sep: &[char] = if several_lines { &['\n'] } else { &[',', '\n'] };
+    text.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
 /// Converts text given on the command line (or read from a file) into a typed value.
 pub fn from_text(name: &str, var: &Variable, text: &str) -> Result<Value, ValueError> {
     check_size(name, text.len())?;
     let value = match var.kind {
-        VarType::List => Value::Array(
-            text.split([',', '\n'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| Value::String(s.to_string()))
-                .collect(),
-        ),
+        VarType::List => Value::Array(list_items(text).map(Value::String).collect()),
         VarType::Integer | VarType::Number => match text.trim().parse::<serde_json::Number>() {
             Ok(n) => Value::Number(n),
             Err(_) => {
@@ -267,6 +273,20 @@ mod tests {
         assert_eq!(
             from_text("l", &var(VarType::List), "a, b,,c").unwrap(),
             json!(["a", "b", "c"])
+        );
+        // One item per line: the line is the item, commas and all.
+        assert_eq!(
+            from_text(
+                "l",
+                &var(VarType::List),
+                "Compare C3 and C4 plants, and CAM\n\nrice, wheat\n"
+            )
+            .unwrap(),
+            json!(["Compare C3 and C4 plants, and CAM", "rice, wheat"])
+        );
+        assert_eq!(
+            from_text("l", &var(VarType::List), "\n  a, b \n").unwrap(),
+            json!(["a", "b"])
         );
         assert_eq!(
             from_text("s", &var(VarType::String), "{{x}} $y\n").unwrap(),

@@ -45,6 +45,13 @@ impl Prompt {
             + self.messages.iter().map(|t| t.content.len()).sum::<usize>()
     }
 
+    /// The estimated input tokens of this prompt: the one count every face shows (the fill
+    /// preview, the copy message, `--format json`) and every check uses (the context window,
+    /// lint, `max_input_tokens`), so two places never disagree. Loads the tokenizer.
+    pub fn estimated_tokens(&self) -> usize {
+        crate::catalog::estimate_tokens(&self.all_text())
+    }
+
     /// All text that is sent, for token estimates and checks.
     pub fn all_text(&self) -> String {
         let mut s = String::with_capacity(self.byte_len() + 16);

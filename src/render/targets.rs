@@ -96,7 +96,7 @@ pub fn produce(
         && let Some(window) = chosen.context_window
         && !catalog::fits_without_counting(prompt.byte_len(), max_tokens, window)
     {
-        let tokens = catalog::estimate_tokens(&prompt.all_text());
+        let tokens = prompt.estimated_tokens();
         input_tokens = Some(tokens);
         if tokens as u64 + u64::from(max_tokens) > window {
             return Err(Error::new(
@@ -118,8 +118,7 @@ pub fn produce(
         Format::Openai => pretty(&openai_body(prompt, &chosen)),
         Format::Curl => curl(prompt, &chosen),
         Format::Json => {
-            let tokens =
-                *input_tokens.get_or_insert_with(|| catalog::estimate_tokens(&prompt.all_text()));
+            let tokens = *input_tokens.get_or_insert_with(|| prompt.estimated_tokens());
             pretty(&json_result(prompt, &chosen, &catalog, tokens))
         }
     };
@@ -194,7 +193,7 @@ pub fn estimate(prompt: &Prompt, format: Format, model: Option<&str>) -> Result<
     let chosen = choose_model(&catalog, prompt, format, model)?;
     Ok(Estimate {
         model: chosen,
-        input_tokens: catalog::estimate_tokens(&prompt.all_text()),
+        input_tokens: prompt.estimated_tokens(),
         max_tokens: prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
         prices_as_of: catalog.prices_as_of,
     })
@@ -316,23 +315,31 @@ pub fn openai_body(prompt: &Prompt, model: &Model) -> Value {
     body
 }
 
-/// A runnable curl request; the key comes from the environment, the body from a quoted
-/// here-document so the shell expands nothing in it.
+/// A runnable curl request; the key comes from the environment (checked first: an unset key
+/// stops with a message instead of sending an empty one), the body from a quoted
+/// here-document so the shell expands nothing in it. `--fail-with-body` makes an HTTP error
+/// fail (exit 22) while still showing the API's answer. The base URL can be changed with the
+/// variables the official SDKs read (`ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`).
 pub fn curl(prompt: &Prompt, model: &Model) -> String {
-    let (url, headers, body) = match model.provider {
+    let (key, base, path, headers, body) = match model.provider {
         Provider::Anthropic => (
-            "https://api.anthropic.com/v1/messages",
+            "ANTHROPIC_API_KEY",
+            "${ANTHROPIC_BASE_URL:-https://api.anthropic.com}",
+            "/v1/messages",
             "  -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n  -H \"anthropic-version: 2023-06-01\" \\\n",
             anthropic_body(prompt, model),
         ),
         Provider::Openai => (
-            "https://api.openai.com/v1/chat/completions",
+            "OPENAI_API_KEY",
+            "${OPENAI_BASE_URL:-https://api.openai.com/v1}",
+            "/chat/completions",
             "  -H \"Authorization: Bearer $OPENAI_API_KEY\" \\\n",
             openai_body(prompt, model),
         ),
     };
+    // A subshell, so that `exit` ends the request and never the shell it is pasted into.
     format!(
-        "curl -sS {url} \\\n{headers}  -H \"content-type: application/json\" \\\n  --data-binary @- <<'PROMPTBOOK_BODY'\n{}PROMPTBOOK_BODY\n",
+        "(\nif [ -z \"${{{key}:-}}\" ]; then\n  echo \"error: {key} is not set, so nothing was sent. Set it to your API key (export {key}=...) and run this again.\" >&2\n  exit 1\nfi\ncurl -sS --fail-with-body \"{base}{path}\" \\\n{headers}  -H \"content-type: application/json\" \\\n  --data-binary @- <<'PROMPTBOOK_BODY'\n{}PROMPTBOOK_BODY\n)\n",
         pretty(&body)
     )
 }

@@ -120,8 +120,50 @@ pub struct SearchHit {
     pub name: String,
     pub title: String,
     pub description: String,
+    /// A few words around the best match, as plain text (`…` where it was cut).
     pub snippet: String,
+    /// Where the matched words are in `snippet`, so a face can highlight them its own way.
+    pub matches: Vec<Span>,
     pub score: f64,
+}
+
+/// A stretch of text by character offsets (Unicode scalar values): `start` inclusive, `end`
+/// exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The marks FTS5's `snippet()` puts around matches: control characters YAML does not allow
+/// in a recipe, so they cannot come from the text itself.
+const MATCH_OPEN: char = '\u{2}';
+const MATCH_CLOSE: char = '\u{3}';
+
+/// Splits a snippet marked with [`MATCH_OPEN`]/[`MATCH_CLOSE`] into plain text and spans.
+fn unmark(marked: &str) -> (String, Vec<Span>) {
+    let mut text = String::with_capacity(marked.len());
+    let mut spans = Vec::new();
+    let mut chars = 0;
+    let mut start = None;
+    for c in marked.chars() {
+        match c {
+            MATCH_OPEN => start = Some(chars),
+            MATCH_CLOSE => {
+                if let Some(s) = start.take() {
+                    spans.push(Span {
+                        start: s,
+                        end: chars,
+                    });
+                }
+            }
+            c => {
+                text.push(c);
+                chars += 1;
+            }
+        }
+    }
+    (text, spans)
 }
 
 /// One stored version of a recipe.
@@ -155,4 +197,6 @@ pub struct Library {
     /// matters: a reading command then leaves the WAL files alone, instead of creating,
     /// checkpointing and deleting them on every run.
     checkpoint_on_close: bool,
+    /// Whether `open` created it (see [`Library::created`]).
+    created: bool,
 }

@@ -122,7 +122,44 @@ impl Library {
         }
     }
 
-    /// Opens (creating, migrating and seeding on first use) the library at `path`.
+    /// Opens the library the user chose (`--library` or the environment variable), else the
+    /// default one. The default's folders are created on first use; a chosen path must be in
+    /// a folder that exists, so a typo in it is an error instead of a new, empty-looking
+    /// library. [`Library::created`] says whether this call created the library.
+    pub fn open_chosen(explicit: Option<&Path>) -> Result<Library> {
+        let Some(path) = explicit else {
+            return Library::open(&crate::paths::default_library()?);
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            let what = if parent.exists() {
+                "is not a folder"
+            } else {
+                "does not exist"
+            };
+            return Err(Error::library(format!(
+                "cannot use the library {}: the folder {} {what}",
+                path.display(),
+                parent.display()
+            ))
+            .hint(format!(
+                "check the path given with --library or in {}, or create the folder first (mkdir -p {})",
+                crate::paths::LIBRARY_ENV,
+                parent.display()
+            )));
+        }
+        Library::open(path)
+    }
+
+    /// Whether opening it created the library (it was new, and has just been seeded with the
+    /// starter recipes), so a face can say where it is.
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    /// Opens (creating, migrating and seeding on first use) the library at `path`, creating
+    /// its folders if needed.
     pub fn open(path: &Path) -> Result<Library> {
         let existing = std::fs::metadata(path).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
@@ -151,6 +188,7 @@ impl Library {
             path: path.to_path_buf(),
             read_only,
             checkpoint_on_close: false,
+            created: version == 0,
         };
         if version == 0 {
             lib.seed()?;

@@ -4,7 +4,7 @@
 use rusqlite::params;
 
 use super::read::{stored_columns, stored_row};
-use super::{Library, SHORT_NAME_SQL, SearchHit, StoredRecipe};
+use super::{Library, MATCH_CLOSE, MATCH_OPEN, SHORT_NAME_SQL, SearchHit, StoredRecipe, unmark};
 use crate::error::{Error, Result};
 use crate::recipe::Recipe;
 
@@ -40,9 +40,10 @@ const SELECTED: &str = "((json_array_length(?1, '$.tags') = 0 OR r.id IN (SELECT
      OR r.namespace IN (SELECT value FROM json_each(?1, '$.packs'))))";
 
 impl Library {
-    /// Ranked full-text matches; `marks` wrap the matched words in the snippet.
-    pub fn search(&self, query: &str, limit: usize, marks: (&str, &str)) -> Result<Vec<SearchHit>> {
-        self.search_in(&Selection::default(), query, limit, marks)
+    /// Ranked full-text matches, each with a plain snippet and where the matched words are
+    /// in it.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_in(&Selection::default(), query, limit)
     }
 
     /// Like [`Library::search`], among the recipes of `selection` only.
@@ -51,7 +52,6 @@ impl Library {
         selection: &Selection,
         query: &str,
         limit: usize,
-        marks: (&str, &str),
     ) -> Result<Vec<SearchHit>> {
         let Some(fts) = fts_query(query) else {
             return Err(
@@ -66,13 +66,21 @@ impl Library {
         );
         self.rows(
             &sql,
-            params![selection.tags_json(), fts, marks.0, marks.1, limit as i64],
+            params![
+                selection.tags_json(),
+                fts,
+                MATCH_OPEN.to_string(),
+                MATCH_CLOSE.to_string(),
+                limit as i64
+            ],
             |r| {
+                let (snippet, matches) = unmark(&r.get::<_, String>(3)?);
                 Ok(SearchHit {
                     name: r.get(0)?,
                     title: r.get(1)?,
                     description: r.get(2)?,
-                    snippet: r.get(3)?,
+                    snippet,
+                    matches,
                     score: -r.get::<_, f64>(4)?,
                 })
             },
@@ -127,13 +135,24 @@ impl Library {
     }
 }
 
-/// Turns free words into an FTS5 query: every word must match, as a prefix, and nothing the
-/// user types is read as FTS5 syntax.
+/// Turns free words into an FTS5 query in which every word must match and nothing the user
+/// types is read as FTS5 syntax. Each word (split at white space) becomes one quoted FTS5
+/// string, which FTS5 splits with the index's own tokenizer (unicode61: letters and digits
+/// make tokens, everything else separates them) into a phrase: `it's` matches the tokens
+/// `it`, `s` side by side (the text "it's"), `SEO-post` matches "SEO post", and `c++`
+/// matches the token `c` (the text "C++"). The last token is a prefix (`blog` finds
+/// "blogging") unless it is a single character, which would match every word starting
+/// with it. A word with no letters or digits (`++`) matches nothing and is left out.
 fn fts_query(query: &str) -> Option<String> {
     let words: Vec<String> = query
-        .split(|c: char| !c.is_alphanumeric() && c != '_')
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{w}\"*"))
+        .split_whitespace()
+        .filter_map(|word| {
+            let last = word
+                .split(|c: char| !c.is_alphanumeric())
+                .rfind(|t| !t.is_empty())?;
+            let prefix = if last.chars().count() > 1 { "*" } else { "" };
+            Some(format!("\"{}\"{prefix}", word.replace('"', "\"\"")))
+        })
         .collect();
     (!words.is_empty()).then(|| words.join(" "))
 }
@@ -146,8 +165,13 @@ mod tests {
     fn fts_query_quotes_every_word() {
         assert_eq!(
             fts_query("blog SEO-post").as_deref(),
-            Some("\"blog\"* \"SEO\"* \"post\"*")
+            Some("\"blog\"* \"SEO-post\"*")
         );
-        assert_eq!(fts_query("  \" * ").as_deref(), None);
+        assert_eq!(fts_query("c++ it's").as_deref(), Some("\"c++\" \"it's\""));
+        assert_eq!(
+            fts_query("say \"hi\"").as_deref(),
+            Some("\"say\"* \"\"\"hi\"\"\"*")
+        );
+        assert_eq!(fts_query("  \" * ++ ").as_deref(), None);
     }
 }

@@ -400,7 +400,8 @@ fn history_lists_versions_newest_first_with_what_changed() {
     env.cmd(&["revert", "mine", "1"])
         .ok()
         .stderr_has("Reverted `mine` to version 1: stored as version 4.");
-    let run = env.cmd(&["history", "mine"]).ok();
+    // Wide enough that no summary is cut (at 80 columns the longest would be).
+    let run = env.cmd(&["history", "mine"]).env("COLUMNS", "120").ok();
     insta::assert_snapshot!("history", stable(&run.stdout));
     let json: serde_json::Value =
         serde_json::from_str(&env.cmd(&["history", "mine", "--json"]).ok().stdout).unwrap();

@@ -74,7 +74,8 @@ fn answer_everything(p: &mut Pty) {
         .expect("How many points")
         .line("3");
     p.expect("Words to use (words, comma-separated, or one per line) — an empty line finishes")
-        .line("alpha, beta")
+        .line("alpha")
+        .line("beta")
         .line("gamma")
         .line("");
     p.expect("Keep it short (short)").send("y").send(ENTER);
@@ -115,6 +116,65 @@ fn fill_asks_every_question_then_prints_the_prompt() {
         "{}",
         env.dump()
     );
+}
+
+/// A list answered one item per line keeps each line whole, commas and all; one line alone
+/// is split on commas.
+#[test]
+fn a_list_answered_one_item_per_line_keeps_each_line_whole() {
+    let env = env_with_recipe();
+    let mut p = env.pty(&[
+        "fill",
+        "ask-all",
+        "--print",
+        "--no-history",
+        "--var",
+        "topic=plants",
+        "--var",
+        "count=2",
+        "--var",
+        "short=false",
+        "--var",
+        "notes=",
+    ]);
+    p.expect("The voice (tone)").send(ENTER);
+    p.expect("Words to use (words, comma-separated, or one per line) — an empty line finishes")
+        .line("Compare C3 and C4 plants, and CAM")
+        .line("rice, wheat")
+        .line("");
+    let (code, rest) = p.finish();
+    assert_eq!(code, 0, "{}", p.seen);
+    assert!(
+        rest.contains("Use: Compare C3 and C4 plants, and CAM, rice, wheat."),
+        "{rest}"
+    );
+    // The same list in a `--vars` file gives the same prompt; on one line, commas split.
+    env.write("v.yaml", "topic: plants\ncount: 2\nwords: [\"Compare C3 and C4 plants, and CAM\", \"rice, wheat\"]\n");
+    let from_file = env
+        .cmd(&["render", "ask-all", "--vars", "v.yaml", "--no-history"])
+        .ok()
+        .stdout
+        .clone();
+    assert!(
+        rest.contains(from_file.trim_end()),
+        "{rest}\n---\n{from_file}"
+    );
+    let one_line = env
+        .cmd(&[
+            "render",
+            "ask-all",
+            "--var",
+            "topic=plants",
+            "--var",
+            "count=2",
+            "--var",
+            "words=a, b",
+            "--no-history",
+        ])
+        .ok()
+        .stdout
+        .clone();
+    assert!(one_line.contains("Use: a, b."), "{one_line}");
 }
 
 #[test]
@@ -327,11 +387,14 @@ fn again_reuses_the_last_answers() {
     let first = env.cmd(&args).ok().stdout.clone();
     // render --again: the same prompt, with nothing given.
     assert_eq!(
-        env.cmd(&["render", "ask-all", "--again"]).ok().stdout,
+        env.cmd(&["render", "ask-all", "--again"])
+            .ok()
+            .stdout
+            .clone(),
         first
     );
     // Without a name: the recipe answered last.
-    assert_eq!(env.cmd(&["render", "--again"]).ok().stdout, first);
+    assert_eq!(env.cmd(&["render", "--again"]).ok().stdout.clone(), first);
     // Values given now win, and are remembered in turn.
     let changed = env
         .cmd(&[
@@ -339,6 +402,7 @@ fn again_reuses_the_last_answers() {
         ])
         .ok()
         .stdout
+        .clone()
         .clone();
     assert!(changed.contains("Write 3 dry points about remote onboarding."));
     assert!(
@@ -450,7 +514,10 @@ fn not_on_a_terminal_fill_never_asks() {
     // Everything given: printed, as `render` would.
     let mut args = vec!["fill", "ask-all"];
     args.extend_from_slice(FLAGS);
-    assert_eq!(env.cmd(&args).ok().stdout, rendered_with_flags(&env));
+    assert_eq!(
+        env.cmd(&args).ok().stdout.clone(),
+        rendered_with_flags(&env)
+    );
     // A bad value given to fill on a terminal is refused before any question.
     let mut p = env.pty(&["fill", "ask-all", "--var", "count=99", "--var", "tonne=dry"]);
     let (code, rest) = p.finish();
@@ -461,4 +528,62 @@ fn not_on_a_terminal_fill_never_asks() {
         "{rest}"
     );
     assert!(!rest.contains("The topic"), "{rest}");
+}
+
+/// The number of tokens after `≈ ` in `text`, at its first occurrence after `from`.
+fn tokens_after(text: &str, from: &str) -> u64 {
+    let at = text
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from:?} in:\n{text}"))
+        + from.len();
+    let rest = &text[at..];
+    let start = rest.find("≈ ").expect("≈") + "≈ ".len();
+    rest[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("a number")
+}
+
+/// The preview, the copy message and `--format json` give one token count for one prompt.
+#[test]
+fn the_preview_and_the_copy_message_give_the_same_token_count() {
+    let env = Env::new();
+    // A system prompt and an example: the text shown has headings the model is not sent.
+    env.write(
+        "tally.yaml",
+        recipe(
+            "tally",
+            "\nsystem: You are terse.\nexamples:\n  - input: { topic: tea }\n    output: Tea is fine.",
+        ),
+    );
+    env.cmd(&["add", "tally.yaml"])
+        .ok()
+        .stderr_has("added tally");
+    let values = [
+        "--var",
+        "topic=the March invoice, charged twice",
+        "--var",
+        "tone=dry",
+    ];
+    let mut args = vec!["fill", "tally", "--clipboard", "osc52", "--no-history"];
+    args.extend(values);
+    let mut p = env.pty(&args);
+    p.expect("What to do with it").send(ENTER); // Copy to the clipboard
+    let (code, _) = p.finish();
+    assert_eq!(code, 0, "{}", p.seen);
+    let preview = tokens_after(&p.seen, "── tally");
+    let copied = tokens_after(&p.seen, "Copied ");
+    assert_eq!(preview, copied, "{}", p.seen);
+    let mut args = vec!["render", "tally", "--format", "json", "--no-history"];
+    args.extend(values);
+    let json = env.cmd(&args).ok().stdout.clone();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["estimate"]["input_tokens"].as_u64(),
+        Some(preview),
+        "{json}"
+    );
 }

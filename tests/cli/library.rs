@@ -25,7 +25,8 @@ fn search_ranks_and_highlights() {
     let env = Env::new();
     let run = env.cmd(&["search", "blog"]).ok();
     assert!(run.stdout.starts_with("blog-draft"), "{}", run.stdout);
-    assert!(run.stdout.contains("**"), "{}", run.stdout);
+    // Piped: the words as they are, no highlight markup.
+    assert!(!run.stdout.contains("**"), "{}", run.stdout);
     let json: serde_json::Value = serde_json::from_str(
         &env.cmd(&["search", "email", "triage", "--json"])
             .ok()
@@ -132,9 +133,17 @@ fn models_lists_the_catalog_and_honours_the_user_override() {
 #[test]
 fn completions_for_each_shell() {
     let env = Env::new();
-    for shell in ["bash", "zsh", "fish"] {
+    // Each script asks promptbook for the candidates as you type (bash is run for real in
+    // tests/cli/tour.rs).
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let run = env.cmd(&["completions", shell]).ok();
-        assert!(run.stdout.contains("render"), "{shell}");
+        assert!(
+            run.stdout.contains(&format!("COMPLETE=\"{shell}\""))
+                || run.stdout.contains(&format!("COMPLETE={shell} promptbook"))
+                || run.stdout.contains(&format!("$env:COMPLETE = \"{shell}\"")),
+            "{shell}:\n{}",
+            run.stdout
+        );
     }
 }
 

@@ -16,4 +16,6 @@ mod limits;
 mod mcp;
 mod pack_tour;
 mod packs;
+mod readme;
 mod render;
+mod tour;

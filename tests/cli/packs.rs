@@ -335,7 +335,7 @@ fn local_recipes_win_and_a_shared_name_needs_its_pack() {
         .stdout_has("Two.");
     env.cmd(&["render", "only-one", "--var", "topic=t"]).ok();
     let list = env.cmd(&["list"]).ok().stdout.clone();
-    for name in ["one/shared", "two/shared", "only-one"] {
+    for name in ["one/shared", "two/shared", "one/only-one"] {
         assert!(list.lines().any(|l| l.starts_with(name)), "{name}:\n{list}");
     }
     // Without the user's own, the bare name is ambiguous: an error listing the candidates.

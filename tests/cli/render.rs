@@ -366,6 +366,7 @@ fn curl_runs_in_a_shell_and_sends_exactly_the_body() {
         .ok()
         .stderr_has("does not take a temperature")
         .stdout
+        .clone()
         .clone();
     let status = std::process::Command::new("sh")
         .arg("-c")
@@ -375,6 +376,7 @@ fn curl_runs_in_a_shell_and_sends_exactly_the_body() {
             format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
         )
         .env("HOME", env.dir.path())
+        .env("ANTHROPIC_API_KEY", "sk-test")
         .status()
         .unwrap();
     assert!(status.success());
@@ -475,7 +477,7 @@ fn a_library_from_before_render_forms_renders_the_same() {
     .unwrap();
     drop(conn);
 
-    assert_eq!(env.cmd(&args).ok().stdout, before);
+    assert_eq!(env.cmd(&args).ok().stdout.clone(), before);
     assert_eq!(
         query("SELECT count(*) FROM recipe_versions WHERE render_form IS NULL"),
         0
@@ -490,7 +492,7 @@ fn a_library_from_before_render_forms_renders_the_same() {
         )
         .unwrap();
         drop(conn);
-        assert_eq!(env.cmd(&args).ok().stdout, before, "form {garbled}");
+        assert_eq!(env.cmd(&args).ok().stdout.clone(), before, "form {garbled}");
     }
 }
 
@@ -570,6 +572,171 @@ fn piped_text_fills_the_one_missing_text_value() {
     // Nothing piped (standard input is /dev/null here): the plain error, no hint about pipes.
     let run = env.cmd(&["render", "paper-summary"]).fails(2);
     assert!(!run.stderr().contains("piped"), "{}", run.stderr());
+}
+
+/// A one-request HTTP server on 127.0.0.1: answers with `status` and `body`, and hands back
+/// the request it received (head and body).
+fn serve_once(status: &str, body: &str) -> (u16, std::thread::JoinHandle<String>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+            head.push_str(&line);
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+        }
+        let mut sent = vec![0; length];
+        reader.read_exact(&mut sent).unwrap();
+        reader.get_mut().write_all(answer.as_bytes()).unwrap();
+        head + &String::from_utf8(sent).unwrap()
+    });
+    (port, handle)
+}
+
+/// Runs a generated curl script with bash, in a clean environment plus `vars`.
+fn run_script(script: &str, vars: &[(&str, String)]) -> std::process::Output {
+    let mut c = std::process::Command::new("bash");
+    c.arg("-c")
+        .arg(script)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    for (k, v) in vars {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+/// The curl output, run as it is: without the key it stops before sending anything; with
+/// it, it sends the key and the body; an HTTP error fails and shows the API's answer.
+#[test]
+fn the_curl_script_checks_the_key_and_fails_on_http_errors_showing_the_body() {
+    if !need_tools(&["bash", "curl"]) {
+        return;
+    }
+    let env = Env::new();
+    let script = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=tea",
+            "--format",
+            "curl",
+        ])
+        .ok()
+        .stderr_has("does not take a temperature")
+        .stdout
+        .clone();
+
+    // No key: a clear message, exit 1, no request.
+    let out = run_script(&script, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: ANTHROPIC_API_KEY is not set, so nothing was sent. Set it to your API key (export ANTHROPIC_API_KEY=...) and run this again.\n"
+    );
+    assert!(out.stdout.is_empty());
+
+    // With the key, against a local server standing in for the API.
+    let (port, server) = serve_once("200 OK", r#"{"content":[{"type":"text","text":"Tea."}]}"#);
+    let base = format!("http://127.0.0.1:{port}");
+    let out = run_script(
+        &script,
+        &[
+            ("ANTHROPIC_API_KEY", "sk-test-123".into()),
+            ("ANTHROPIC_BASE_URL", base.clone()),
+        ],
+    );
+    let request = server.join().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        r#"{"content":[{"type":"text","text":"Tea."}]}"#
+    );
+    assert!(
+        request.starts_with("POST /v1/messages HTTP/1.1\r\n"),
+        "{request}"
+    );
+    let lower = request.to_ascii_lowercase();
+    assert!(lower.contains("x-api-key: sk-test-123\r\n"), "{request}");
+    assert!(
+        lower.contains("anthropic-version: 2023-06-01\r\n"),
+        "{request}"
+    );
+    let body = request.split("\r\n\r\n").nth(1).unwrap();
+    let expected = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=tea",
+            "--format",
+            "anthropic",
+        ])
+        .ok()
+        .stderr_has("does not take a temperature")
+        .stdout
+        .clone();
+    assert_eq!(
+        body, expected,
+        "the body sent is the anthropic format, byte for byte"
+    );
+
+    // An HTTP error: curl fails (22) and the API's explanation is shown.
+    let error =
+        r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#;
+    let (port, server) = serve_once("401 Unauthorized", error);
+    let out = run_script(
+        &script,
+        &[
+            ("ANTHROPIC_API_KEY", "wrong".into()),
+            ("ANTHROPIC_BASE_URL", format!("http://127.0.0.1:{port}")),
+        ],
+    );
+    server.join().unwrap();
+    assert_eq!(out.status.code(), Some(22), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), error);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("401"),
+        "{out:?}"
+    );
+
+    // The OpenAI script alike: its own key, checked first.
+    let openai = env
+        .cmd(&[
+            "render",
+            "blog-draft",
+            "--var",
+            "topic=tea",
+            "--format",
+            "curl",
+            "-m",
+            "gpt-4o",
+        ])
+        .ok()
+        .stdout
+        .clone();
+    let out = run_script(&openai, &[("ANTHROPIC_API_KEY", "not this one".into())]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: OPENAI_API_KEY is not set"));
 }
 
 /// A model id the catalog does not know is a new model, not a mistake: a warning (with a

@@ -245,17 +245,36 @@ impl Cmd {
         self
     }
 
+    /// Removes an environment variable (e.g. `PROMPTBOOK_LIBRARY`, to use the default).
+    pub fn env_remove(mut self, k: &str) -> Cmd {
+        self.inner.env_remove(k);
+        self
+    }
+
     /// Runs it to the end. The exit code is the test's to check; standard error too, when
     /// it succeeded (see [`Run`]).
     #[track_caller]
     pub fn run(mut self) -> Run {
         let o = output(&mut self.inner, self.stdin.as_deref(), TIMEOUT);
+        let mut stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+        // The one line a first command prints when it creates the library is kept apart,
+        // so the rest reads the same whichever command comes first (tests/cli/tour.rs
+        // checks the line itself).
+        let created = stderr
+            .strip_prefix("Created a new library at ")
+            .and_then(|rest| rest.split_once('\n'))
+            .map(|(line, rest)| (format!("Created a new library at {line}"), rest.to_string()));
+        let created = created.map(|(line, rest)| {
+            stderr = rest;
+            line
+        });
         Run {
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            stderr,
             code: o.status.code().unwrap_or(-1),
             stderr_seen: Cell::new(false),
             at: std::panic::Location::caller(),
+            created,
         }
     }
 
@@ -280,11 +299,14 @@ impl Cmd {
 #[derive(Debug)]
 pub struct Run {
     pub stdout: String,
+    /// Standard error, without the line that announces a new library (see `created`).
     stderr: String,
     pub code: i32,
     stderr_seen: Cell<bool>,
     /// Where the test ran the command, for the message when it is dropped unchecked.
     at: &'static std::panic::Location<'static>,
+    /// "Created a new library at …", when this command created the library.
+    pub created: Option<String>,
 }
 
 impl Drop for Run {
@@ -458,4 +480,29 @@ pub fn kept_path(stderr: &str) -> PathBuf {
     let rest = &stderr[at..];
     let end = rest.find([';', '\n', '\r']).unwrap_or(rest.len());
     PathBuf::from(rest[..end].trim_end_matches('.'))
+}
+
+/// True when all `programs` are on PATH. Otherwise the test is skipped (returns false,
+/// after saying so on standard error) — except under `CI=true`, where it fails with how to
+/// install them (`.ci/deps/` has a script for each).
+#[must_use]
+pub fn need_tools(programs: &[&str]) -> bool {
+    let on_path = |p: &str| {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(p).is_file()))
+    };
+    let missing: Vec<&str> = programs.iter().copied().filter(|p| !on_path(p)).collect();
+    if missing.is_empty() {
+        return true;
+    }
+    let how = format!(
+        "{} not installed (install with apt-get, or run .ci/run, which uses .ci/deps/)",
+        missing.join(", ")
+    );
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but {how}");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {how}");
+    false
 }

@@ -16,6 +16,7 @@ use crate::recipe::changes;
   promptbook diff blog-draft v1 v3")]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// The older version (default: the one before TO).
     #[arg(value_parser = parse_version)]

@@ -21,6 +21,7 @@ use crate::error::Result;
   promptbook history blog-draft")]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
 }
 

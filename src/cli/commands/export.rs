@@ -18,6 +18,7 @@ use crate::store::provenance;
 )]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// Write to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
@@ -33,5 +34,5 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         None => stored.yaml,
     };
     let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
-    deliver(ctx, &text, &targets, args.copy.clipboard)
+    deliver(ctx, &text, None, &targets, args.copy.clipboard)
 }

@@ -40,6 +40,7 @@ use crate::session::{Rendered, Session};
 pub struct Args {
     /// The recipe's name (default: choose it from a searchable list; with --again, the
     /// recipe answered last).
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: Option<String>,
     #[command(flatten)]
     pub values: ValueArgs,
@@ -156,7 +157,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 eprintln!("Nothing was copied, printed or saved.");
                 return Ok(());
             }
-            Action::Copy => deliver::copy(ctx, rendered.text(), args.copy.clipboard),
+            Action::Copy => deliver::copy(
+                ctx,
+                rendered.text(),
+                Some(&rendered.prompt),
+                args.copy.clipboard,
+            ),
             Action::Print => ctx.out.print(rendered.text()),
             Action::Save(path) => write_file(path, rendered.text()),
         };

@@ -1,7 +1,6 @@
 //! `promptbook history`: every version of a recipe and what each changed.
 
 use crate::cli::Ctx;
-use crate::cli::output::table;
 use crate::error::Result;
 use crate::recipe::changes;
 
@@ -16,6 +15,7 @@ use crate::recipe::changes;
   promptbook revert blog-draft 2")]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// Print JSON instead of a table.
     #[arg(long)]
@@ -77,7 +77,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             e.summary.clone(),
         ]);
     }
-    ctx.out.print(&table(&rows))?;
+    ctx.out.print(&ctx.out.table(&rows, &[3]))?;
     let newer: Vec<String> = entries
         .iter()
         .filter(|e| e.version > current.version)

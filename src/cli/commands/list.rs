@@ -1,10 +1,12 @@
 //! `promptbook list`: the recipes in the library.
 
 use crate::cli::Ctx;
-use crate::cli::output::table;
 use crate::error::Result;
 
-/// List recipes: name, title, tags and preferred model.
+/// List recipes: name (`pack/name` for a pack's recipe), preferred model, title and tags.
+///
+/// The table fits the terminal (or 80 columns, or COLUMNS when set): long titles and tags
+/// are cut with …; --json has everything.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  promptbook list\n  promptbook list --tag writing\n  promptbook list --json | jq '.[].name'"
@@ -32,19 +34,25 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
         return Ok(());
     }
+    // A pack's recipe as `pack/name`: the pack is shown, and the name finds it.
     let mut rows = vec![vec![
-        "NAME".into(),
+        "NAME".to_string(),
+        "MODEL".into(),
         "TITLE".into(),
         "TAGS".into(),
-        "MODEL".into(),
     ]];
     for r in &recipes {
+        let name = match &r.pack {
+            Some(pack) => format!("{pack}/{}", r.name.rsplit('/').next().unwrap_or(&r.name)),
+            None => r.name.clone(),
+        };
         rows.push(vec![
-            r.name.clone(),
+            name,
+            r.model.clone().unwrap_or_default(),
             r.title.clone(),
             r.tags.join(", "),
-            r.model.clone().unwrap_or_default(),
         ]);
     }
-    ctx.out.print(&table(&rows))
+    // Tags give up space first, then titles; names are never cut.
+    ctx.out.print(&ctx.out.table(&rows, &[3, 2]))
 }

@@ -11,6 +11,7 @@ pub mod fill;
 pub mod history;
 pub mod lint;
 pub mod list;
+pub mod man;
 pub mod mcp;
 pub mod models;
 pub mod new;

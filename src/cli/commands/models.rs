@@ -2,7 +2,6 @@
 
 use crate::catalog::{Catalog, Provider};
 use crate::cli::Ctx;
-use crate::cli::output::table;
 use crate::error::Result;
 use crate::render::targets::group;
 
@@ -54,7 +53,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             price(m.output_per_mtok),
         ]);
     }
-    let mut s = table(&rows);
+    let mut s = ctx.out.table(&rows, &[1]);
     s.push_str(&format!(
         "\nList prices in USD per million tokens, as of {} (\"unknown\": not published). Token counts are estimates.\nA model id not listed here is used as given, with its price unknown.\n",
         catalog.prices_as_of

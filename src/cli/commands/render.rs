@@ -37,7 +37,7 @@ use crate::session::Session;
   promptbook render blog-draft --vars answers.yaml --format curl | sh")]
 pub struct Args {
     /// The recipe's name (with --again: default the recipe answered last).
-    #[arg(required_unless_present = "again")]
+    #[arg(required_unless_present = "again", add = crate::cli::complete::recipes())]
     pub name: Option<String>,
     #[command(flatten)]
     pub values: ValueArgs,

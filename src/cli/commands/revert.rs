@@ -15,6 +15,7 @@ use crate::store::SaveOutcome;
   promptbook revert blog-draft 2")]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// The version to bring back (3 or v3).
     #[arg(id = "to_version", value_name = "VERSION", value_parser = parse_version)]

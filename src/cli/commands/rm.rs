@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 #[command(after_help = "Examples:\n  promptbook rm old-recipe\n  promptbook rm old-recipe --yes")]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
     /// Do not ask for confirmation.
     #[arg(long, short)]

@@ -2,22 +2,37 @@
 
 use std::fmt::Write as _;
 
+use serde_json::json;
+
 use crate::cli::Ctx;
-use crate::cli::output::table;
+use crate::cli::output::{shown_width, table};
 use crate::error::Result;
+use crate::recipe::Recipe;
 use crate::recipe::values::fmt_num;
+use crate::store::{StoredRecipe, VersionInfo};
 
 /// Show a recipe: description, variables, model hints, examples and the template.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  promptbook show blog-draft")]
+#[command(
+    after_help = "Examples:\n  promptbook show blog-draft\n  promptbook show blog-draft --json | jq '.variables | keys'"
+)]
 pub struct Args {
     /// The recipe's name.
+    #[arg(add = crate::cli::complete::recipes())]
     pub name: String,
+    /// Print JSON instead of text: every field of the recipe, its variables with their
+    /// types and defaults, its pack and its stored versions.
+    #[arg(long)]
+    pub json: bool,
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&args.name)?;
     let r = stored.parse()?;
+    if args.json {
+        let versions = ctx.library()?.versions(&stored.name)?;
+        return ctx.out.print(&(as_json(&stored, &r, &versions) + "\n"));
+    }
     let mut s = String::new();
     let _ = writeln!(s, "{} — {}", ctx.out.bold(&stored.name), r.title);
     let version = r
@@ -87,10 +102,32 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 format!("  {name}"),
                 v.kind.as_str().to_string(),
                 facts.join("; "),
-                v.description.clone().unwrap_or_default(),
             ]);
         }
-        s.push_str(&table(&rows));
+        // Name and type in columns; the facts beside them when the line fits the width,
+        // else on the next line; each description on its own line below. Nothing is cut.
+        let width = ctx.out.width();
+        let facts: Vec<String> = rows
+            .iter_mut()
+            .map(|row| row.pop().unwrap_or_default())
+            .collect();
+        let table = table(&rows);
+        for ((line, facts), v) in table.lines().zip(facts).zip(r.variables.values()) {
+            let padded = format!(
+                "{line:<0$}",
+                table.lines().map(shown_width).max().unwrap_or(0)
+            );
+            if facts.is_empty() {
+                let _ = writeln!(s, "{line}");
+            } else if shown_width(&padded) + 2 + shown_width(&facts) <= width {
+                let _ = writeln!(s, "{padded}  {facts}");
+            } else {
+                let _ = writeln!(s, "{line}\n      {facts}");
+            }
+            if let Some(d) = v.description.as_deref().filter(|d| !d.trim().is_empty()) {
+                let _ = writeln!(s, "      {}", d.trim());
+            }
+        }
     }
     let _ = writeln!(
         s,
@@ -118,6 +155,54 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         required.join(" ").trim_end()
     );
     ctx.out.print(&s)
+}
+
+/// The recipe as JSON: its fields as written (templates as text), the variables with
+/// `needs_value` (required and without a default), the pack, and every stored version.
+fn as_json(stored: &StoredRecipe, r: &Recipe, versions: &[VersionInfo]) -> String {
+    let variables: serde_json::Map<String, serde_json::Value> = r
+        .variables
+        .iter()
+        .map(|(name, v)| {
+            let mut value = serde_json::to_value(&v.value).expect("serializable");
+            value["needs_value"] = v.needs_value().into();
+            (name.clone(), value)
+        })
+        .collect();
+    let value = json!({
+        "name": stored.name,
+        "pack": stored.pack,
+        "title": r.title,
+        "description": r.description,
+        "version": r.version,
+        "tags": r.tags,
+        "model": r.model,
+        "variables": variables,
+        "system": r.system.as_ref().map(|s| &s.value),
+        "prompt": r.prompt.as_ref().map(|s| &s.value),
+        "messages": r.messages.iter().map(|m| json!({
+            "role": m.role.as_str(),
+            "content": m.content.value,
+        })).collect::<Vec<_>>(),
+        "examples": r.examples.iter().map(|e| &e.value).collect::<Vec<_>>(),
+        "tests": r.tests.iter().map(|t| json!({
+            "name": t.name,
+            "vars": t.vars,
+            "expect": {
+                "contains": t.expect.contains,
+                "not_contains": t.expect.not_contains,
+                "matches": t.expect.matches,
+                "max_input_tokens": t.expect.max_input_tokens,
+            },
+        })).collect::<Vec<_>>(),
+        "stored": {
+            "version": stored.version,
+            "hash": stored.hash,
+            "created_at": stored.created_at,
+        },
+        "versions": versions,
+    });
+    serde_json::to_string_pretty(&value).expect("serializable")
 }
 
 fn indent(text: &str) -> String {

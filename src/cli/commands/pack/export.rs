@@ -24,7 +24,7 @@ use crate::pack::install;
 #[command(group = clap::ArgGroup::new("target").required(true).args(["out", "dir"]))]
 pub struct Args {
     /// Recipes to export (NAME or PACK/NAME).
-    #[arg(value_name = "RECIPE")]
+    #[arg(value_name = "RECIPE", add = crate::cli::complete::recipes())]
     pub recipes: Vec<String>,
     /// Every recipe with this tag (repeatable).
     #[arg(long, short, value_name = "TAG")]

@@ -17,6 +17,7 @@ use crate::pack::install;
   promptbook pack remove team-prompts --yes")]
 pub struct Args {
     /// The pack's name.
+    #[arg(add = crate::cli::complete::packs())]
     pub name: String,
     /// Only show what would be removed.
     #[arg(long, short = 'n')]

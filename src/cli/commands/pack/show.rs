@@ -17,6 +17,7 @@ use crate::pack::source::split_recorded_ref;
 )]
 pub struct Args {
     /// The pack's name.
+    #[arg(add = crate::cli::complete::packs())]
     pub name: String,
     /// Print JSON.
     #[arg(long)]

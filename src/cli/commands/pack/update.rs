@@ -26,7 +26,7 @@ use crate::pack::source::Source;
   promptbook pack update team-prompts --theirs")]
 pub struct Args {
     /// The packs to update (default: all of them).
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::cli::complete::packs())]
     pub names: Vec<String>,
     /// Only show what would change.
     #[arg(long, short = 'n')]
