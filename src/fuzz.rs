@@ -38,6 +38,18 @@ fn config(cases: u32) -> Config {
     c
 }
 
+/// The settings for properties that fork a child process per case: `cases`, or a hundredth
+/// of `PROPTEST_CASES` (a fork costs a process start).
+fn forking_config(cases: u32) -> Config {
+    let mut c = config(cases);
+    if std::env::var_os("PROPTEST_CASES").is_some() {
+        c.cases = (c.cases / 100).max(cases);
+    }
+    c.fork = true;
+    c.timeout = 60_000;
+    c
+}
+
 /// Text that means something to YAML or Handlebars, or that is known to trouble parsers.
 const TOKENS: &[&str] = &[
     "{{",
@@ -642,7 +654,7 @@ fn nested(kind: u8, depth: usize) -> (String, String) {
 proptest! {
     // Each case runs in a child process: a stack overflow aborts the process, and must be
     // reported as a failing case rather than end the test run.
-    #![proptest_config(Config { fork: true, timeout: 60_000, ..config(12) })]
+    #![proptest_config(forking_config(12))]
 
     /// Templates nested far past any real need are refused with a message, or render; the
     /// parse, the template walk and the render never overflow the stack.
