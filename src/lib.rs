@@ -14,6 +14,8 @@ pub mod decode;
 pub mod error;
 pub mod fill;
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod layers;
 pub mod limits;
 pub mod mcp;
