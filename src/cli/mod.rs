@@ -114,6 +114,7 @@ pub enum Command {
     Models(models::Args),
     Completions(completions::Args),
     Mcp(mcp::Args),
+    Web(web::Args),
 }
 
 /// What every command may need: the library (opened on first use), the settings (read on
@@ -218,6 +219,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &mut Cli::command()),
         Command::Mcp(a) => mcp::run(a, ctx),
+        Command::Web(a) => web::run(a, ctx),
     }
 }
 
