@@ -17,3 +17,5 @@ mod mcp;
 mod pack_tour;
 mod packs;
 mod render;
+mod web;
+mod web_browser;
