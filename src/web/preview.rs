@@ -13,8 +13,9 @@ use super::app::App;
 use super::forms;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind};
+use crate::render::Input;
 use crate::render::targets::{self, Format};
-use crate::render::{render, resolve};
+use crate::session::{Session, Target};
 
 /// A render request from the page or an API client.
 #[derive(Debug, Deserialize)]
@@ -98,73 +99,50 @@ fn extension(f: Format) -> &'static str {
     }
 }
 
-/// Renders `req`; with `req.remember`, remembers the answers (as `render` does) once the
-/// prompt is made.
+/// How the page names a variable in the core's messages.
+pub fn field_naming(name: &str) -> String {
+    format!("fill in the field `{name}`")
+}
+
+/// Renders `req` through the core's render session; with `req.remember`, remembers the
+/// answers (as `render` does after delivering) once the prompt is made.
 pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
     let format = Format::from_str(req.format.as_deref().unwrap_or("text"))?;
     let model = req
         .model
         .as_deref()
         .map(str::trim)
-        .filter(|m| !m.is_empty());
-    let stored = app.lib().get(&req.name)?;
-    let recipe = stored.parse_for_render()?;
-    let inputs = forms::inputs(&recipe, &req.values);
-    let values = match resolve(&recipe, &inputs) {
-        Ok(v) => v,
-        Err(problems) => {
-            let mut fields = BTreeMap::new();
-            for (name, e) in &problems.invalid {
-                fields.insert(
-                    name.clone(),
-                    FieldProblem {
-                        message: e.message.clone(),
-                        hint: e.hint.clone(),
-                    },
-                );
-            }
-            for name in &problems.missing {
-                fields.insert(
-                    name.clone(),
-                    FieldProblem {
-                        message: format!(
-                            "`{}` needs a value for the required variable `{name}`",
-                            recipe.name()
-                        ),
-                        hint: recipe
-                            .variables
-                            .get(name)
-                            .and_then(|v| v.description.clone()),
-                    },
-                );
-            }
-            let error = problems.to_error(&recipe, &|n| format!("fill in the field `{n}`"));
-            return Err(RenderFailed { error, fields });
-        }
+        .filter(|m| !m.is_empty())
+        .map(str::to_string);
+    let session = Session::open(&app.lib(), &req.name)?;
+    let inputs = forms::inputs(session.recipe(), &req.values);
+    let target = Target {
+        format,
+        model: model.clone(),
+        force: false,
     };
-    let prompt = render(&recipe, &values)?;
-    let produced = targets::produce(&prompt, format, model, false)?;
-    let estimate = targets::estimate(&prompt, format, model)?;
+    let rendered = match session.render(&inputs, &target, &field_naming) {
+        Ok(r) => r,
+        Err(error) if error.kind == ErrorKind::Usage => {
+            return Err(RenderFailed {
+                fields: field_problems(&session, &inputs),
+                error,
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let estimate = targets::estimate(&rendered.prompt, format, model.as_deref())?;
     let mut remembered = false;
     if req.remember && history_on() {
-        let ordered: Map<String, Value> = recipe
-            .variables
-            .keys()
-            .filter_map(|k| values.get(k).map(|v| (k.clone(), v.clone())))
-            .collect();
-        let mut lib = app.lib();
-        if !lib.is_read_only() {
-            // A failure to remember does not undo a prompt already copied: it is not an error.
-            remembered = lib
-                .remember_answers(&stored.name, stored.version, &ordered)
-                .is_ok();
-        }
+        // A failure to remember does not undo a prompt already copied: it is not an error.
+        remembered = rendered.remember(&mut app.lib()).is_ok();
     }
     Ok(RenderOk {
-        name: stored.name.clone(),
-        version: stored.version,
+        name: rendered.name.clone(),
+        version: rendered.version,
         format: format_name(format),
-        text: produced.text,
+        file_name: format!("{}.{}", rendered.name.replace('/', "."), extension(format)),
+        text: rendered.output.text,
         model: estimate.model.id.clone(),
         input_tokens: estimate.input_tokens,
         max_tokens: estimate.max_tokens,
@@ -173,8 +151,42 @@ pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
         max_output_usd: targets::usd(estimate.max_output_usd()),
         prices_as_of: estimate.prices_as_of.clone(),
         remembered,
-        file_name: format!("{}.{}", stored.name.replace('/', "."), extension(format)),
     })
+}
+
+/// Each field's own problem, for showing beside it: the session's check of that value
+/// alone, and the required fields still empty.
+fn field_problems(session: &Session, inputs: &[(String, Input)]) -> BTreeMap<String, FieldProblem> {
+    let mut fields = BTreeMap::new();
+    for input in inputs {
+        if let Err(e) = session.check(std::slice::from_ref(input), &field_naming) {
+            fields.insert(
+                input.0.clone(),
+                FieldProblem {
+                    message: e.message,
+                    hint: e.hints.into_iter().next(),
+                },
+            );
+        }
+    }
+    for name in session.missing(inputs) {
+        let hint = session
+            .recipe()
+            .variables
+            .get(&name)
+            .and_then(|v| v.description.clone());
+        fields.insert(
+            name.clone(),
+            FieldProblem {
+                message: format!(
+                    "`{}` needs a value for the required variable `{name}`",
+                    session.recipe().name()
+                ),
+                hint,
+            },
+        );
+    }
+    fields
 }
 
 /// Whether answers are remembered: the `history` setting (on unless turned off).

@@ -430,7 +430,16 @@ fn the_json_api_lists_searches_shows_renders_and_lints_with_the_command_lines_er
         .collect();
     assert_eq!(
         vars,
-        ["topic", "audience", "tone", "words", "keywords", "notes"]
+        [
+            "topic",
+            "audience",
+            "tone",
+            "words",
+            "primary_keyword",
+            "intent",
+            "keywords",
+            "notes"
+        ]
     );
     assert_eq!(server.get("/api/recipes/nope").status, 404);
 
@@ -451,7 +460,8 @@ fn the_json_api_lists_searches_shows_renders_and_lints_with_the_command_lines_er
             "--no-history",
         ])
         .ok()
-        .stdout;
+        .stdout
+        .clone();
     assert_eq!(r.json()["text"], cli.as_str());
 
     // The same error, kind and hints as the command line, and the field it belongs to.
@@ -470,7 +480,8 @@ fn the_json_api_lists_searches_shows_renders_and_lints_with_the_command_lines_er
             "words=50",
         ])
         .fails(2)
-        .stderr;
+        .stderr()
+        .to_string();
     let e = &r.json()["error"];
     assert_eq!(e["kind"], "usage");
     assert_eq!(

@@ -221,7 +221,8 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
     );
     env.write("evil-pack/evil.yaml", EVIL);
     env.cmd(&["pack", "build", "evil-pack", "-o", "evil.pbpack.yaml"])
-        .ok();
+        .ok()
+        .stderr_has("Built xss 1.0.0");
     let bundle = env.path("evil.pbpack.yaml");
 
     let server = Server::start(&env);
@@ -256,7 +257,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         wait_text(&c, ".field[data-name=\"topic\"] .field-error", "`topic`").await;
         field(&c, "topic", "input").await.send_keys("zebra migration").await.unwrap();
         wait_text(&c, "#preview", "<topic>zebra migration</topic>").await;
-        wait_text(&c, "#preview", "Write a blog post of about 800 words.").await;
+        wait_text(&c, "#preview", "Write a blog post of about 800 words on the topic").await;
         retype(&c, "audience", "new team leads").await;
         wait_text(&c, "#preview", "<audience>new team leads</audience>").await;
         field(&c, "tone", "select").await.select_by_value("formal").await.unwrap();
@@ -272,11 +273,15 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         c.find(Locator::Css("#copy")).await.unwrap().click().await.unwrap();
         wait_text(&c, "#status", "Fix the fields marked in red first.").await;
         retype(&c, "words", "900").await;
-        wait_text(&c, "#preview", "Write a blog post of about 900 words.").await;
+        wait_text(&c, "#preview", "Write a blog post of about 900 words on the topic").await;
         assert_eq!(
             js(&c, "return document.querySelector('.field[data-name=\"words\"] .field-error').hidden;").await,
             true
         );
+        retype(&c, "primary_keyword", "zebra paths").await;
+        wait_text(&c, "#preview", "Primary keyword: zebra paths").await;
+        field(&c, "intent", "select").await.select_by_value("commercial").await.unwrap();
+        wait_text(&c, "#preview", "Search intent: commercial").await;
         field(&c, "keywords", "button.add").await.click().await.unwrap();
         field(&c, "keywords", ".items input").await.send_keys("async work").await.unwrap();
         field(&c, "keywords", "button.add").await.click().await.unwrap();
@@ -286,7 +291,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
             .send_keys("handbook")
             .await
             .unwrap();
-        wait_text(&c, "#preview", "Keywords to work in naturally: async work, handbook").await;
+        wait_text(&c, "#preview", "Secondary keywords: async work, handbook").await;
         field(&c, "notes", "textarea").await.send_keys("Quote: \"{{not a template}}\"").await.unwrap();
         wait_text(&c, "#preview", "Quote: \"{{not a template}}\"").await;
         wait_text(&c, "#stats", "input tokens").await;
@@ -307,7 +312,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         // Copy: the prompt goes out, and the answers are remembered.
         c.find(Locator::Css("#copy")).await.unwrap().click().await.unwrap();
         wait_text(&c, "#status", "Copied. Your answers are remembered").await;
-        let again = env.cmd(&["render", "blog-draft", "--again", "--no-history"]).ok().stdout;
+        let again = env.cmd(&["render", "blog-draft", "--again", "--no-history"]).ok().stdout.clone();
         assert!(again.contains("<topic>zebra migration</topic>"), "{again}");
         assert!(again.contains("about 900 words") && again.contains("async work, handbook"));
         // "Use my last answers" fills the form with them.
@@ -321,7 +326,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
 
         // Edit into a YAML error: line and column shown, the text kept (and as a draft).
         c.goto(&format!("{base}/edit/blog-draft")).await.unwrap();
-        let original = env.cmd(&["export", "blog-draft"]).ok().stdout;
+        let original = env.cmd(&["export", "blog-draft"]).ok().stdout.clone();
         let broken = original.replace("title: Blog post draft", "title: [Blog post draft");
         set_yaml(&c, &broken).await;
         c.find(Locator::Css("#editor button[type=submit]")).await.unwrap().click().await.unwrap();
@@ -335,7 +340,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
             .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
             .collect();
         assert_eq!(drafts, std::slice::from_ref(&broken));
-        assert_eq!(env.cmd(&["export", "blog-draft"]).ok().stdout, original);
+        assert_eq!(env.cmd(&["export", "blog-draft"]).ok().stdout.clone(), original);
         // Fixed and saved: a new version, and the draft is gone.
         set_yaml(&c, &original.replace("title: Blog post draft", "title: Blog post draft (edited)")).await;
         c.find(Locator::Css("#editor button[type=submit]")).await.unwrap().click().await.unwrap();
@@ -350,7 +355,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         c.find(Locator::Css("button[form=\"revert-1\"]")).await.unwrap().click().await.unwrap();
         wait_text(&c, ".notice.ok", "Stored version 3.").await;
         wait_text(&c, "h1", "Blog post draft").await;
-        assert_eq!(env.cmd(&["export", "blog-draft"]).ok().stdout, original);
+        assert_eq!(env.cmd(&["export", "blog-draft"]).ok().stdout.clone(), original);
         env.cmd(&["history", "blog-draft"]).ok().stdout_has("restores v1");
 
         // Install a pack from an uploaded bundle.
@@ -406,7 +411,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         c.goto(&format!("{base}/")).await.unwrap();
         c.wait().for_element(Locator::Css("#cards")).await.unwrap();
         env.write("live.yaml", "name: live-one\ntitle: Arrived while you looked\nprompt: Hello.\n");
-        env.cmd(&["add", "live.yaml"]).ok();
+        env.cmd(&["add", "live.yaml"]).ok().stderr_has("live-one");
         wait_text(&c, "#cards", "Arrived while you looked").await;
 
         c.close().await.unwrap();

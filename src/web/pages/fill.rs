@@ -15,8 +15,8 @@ use serde_json::{Map, Value};
 use super::{PageResult, Section, csrf_field, layout, page, recipe_url};
 use crate::catalog::Catalog;
 use crate::recipe::{VarType, Variable, values::fmt_num};
-use crate::render::check_given;
 use crate::render::targets::Format;
+use crate::session::Session;
 use crate::web::app::App;
 use crate::web::forms::{field_checked, field_items, field_text};
 use crate::web::preview::{self, RenderRequest};
@@ -38,35 +38,29 @@ pub async fn fill(
     Query(q): Query<FillQuery>,
 ) -> PageResult {
     let signature = app.snapshot()?.signature;
-    let (stored, last) = {
+    let (session, last) = {
         let lib = app.lib();
-        let stored = lib.get(&name)?;
-        let last = lib.last_answers(&stored.name).ok().flatten();
-        (stored, last)
+        let session = Session::open(&lib, &name)?;
+        let last = session.last_answers(&lib).ok().flatten();
+        (session, last)
     };
-    let recipe = stored.parse_for_render()?;
+    let recipe = session.recipe();
+    let pack = session.name().split_once('/').map(|(p, _)| p);
     // Last answers are checked against the recipe as it is now: those that no longer fit
     // are left out (the default shows instead).
     let mut start: Map<String, Value> = Map::new();
     let mut note = None;
     if q.again.is_some() {
         match &last {
-            Some(last) => {
-                let given: Vec<_> = last
-                    .answers
-                    .iter()
-                    .filter(|(k, _)| recipe.variables.contains_key(*k))
-                    .map(|(k, v)| (k.clone(), crate::render::Input::Value(v.clone())))
-                    .collect();
-                let (values, problems) = check_given(&recipe, &given);
-                start = values;
-                if !problems.invalid.is_empty() {
+            Some(earlier) => {
+                start = earlier.values.clone();
+                if !earlier.dropped.is_empty() {
                     note = Some(format!(
                         "Some earlier answers no longer fit the recipe and were left out: {}.",
-                        problems
-                            .invalid
+                        earlier
+                            .dropped
                             .iter()
-                            .map(|(_, e)| e.message.clone())
+                            .map(|(_, why)| why.as_str())
                             .collect::<Vec<_>>()
                             .join("; ")
                     ));
@@ -82,22 +76,22 @@ pub async fn fill(
             h1 { (recipe.title) }
             @if !recipe.description.is_empty() { p.description { (recipe.description) } }
             p.meta {
-                code { (stored.name) } " · version " (stored.version)
-                @if let Some(p) = &stored.pack { " · pack " (p) }
+                code { (session.name()) } " · version " (session.version())
+                @if let Some(p) = pack { " · pack " (p) }
                 @if let Some(m) = &hint { " · prefers " (m) }
             }
             @if let Some(why) = &recipe.model.why { p.why { (why) } }
             p.actions {
-                @if last.is_some() { a.button #again href=(format!("{}?again=1", recipe_url("/fill", &stored.name))) { "Use my last answers" } }
-                a href=(recipe_url("/edit", &stored.name)) { "Edit" }
-                a href=(recipe_url("/history", &stored.name)) { "History" }
-                a href=(format!("/new?from={}", super::enc(&stored.name))) { "Copy as a new recipe" }
+                @if last.is_some() { a.button #again href=(format!("{}?again=1", recipe_url("/fill", session.name()))) { "Use my last answers" } }
+                a href=(recipe_url("/edit", session.name())) { "Edit" }
+                a href=(recipe_url("/history", session.name())) { "History" }
+                a href=(format!("/new?from={}", super::enc(session.name()))) { "Copy as a new recipe" }
             }
             @if let Some(v) = q.saved { p.notice.ok role="status" { "Stored version " (v) "." } }
             @if let Some(n) = &note { p.notice role="status" { (n) } }
         }
         div.fill-grid {
-            form #fill .fields data-name=(stored.name) autocomplete="off" {
+            form #fill .fields data-name=(session.name()) autocomplete="off" {
                 @if recipe.variables.is_empty() { p { "This recipe has no variables: its prompt is ready as it is." } }
                 @for (name, var) in &recipe.variables {
                     (field(name, var, start.get(name).or(var.default.as_ref())))
@@ -130,7 +124,7 @@ pub async fn fill(
                     button #download type="button" .secondary { "Download" }
                     span #status role="status" {}
                 }
-                form #download-form method="post" action=(recipe_url("/download", &stored.name)) hidden {
+                form #download-form method="post" action=(recipe_url("/download", session.name())) hidden {
                     (csrf_field(&app))
                     input type="hidden" name="values" value="{}";
                     input type="hidden" name="format" value="text";
