@@ -500,3 +500,67 @@ fn the_json_api_lists_searches_shows_renders_and_lints_with_the_command_lines_er
     assert_eq!(lint["errors"], 1);
     assert!(lint["diagnostics"][0]["line"].as_u64().is_some(), "{lint}");
 }
+
+#[test]
+fn a_pack_bundle_uploaded_again_shows_the_update_and_applies_it_only_when_confirmed() {
+    let env = Env::new();
+    let recipe = |title: &str| {
+        format!(
+            "name: note\ntitle: {title}\nvariables:\n  topic: {{ type: string, required: true }}\nprompt: Write about {{{{topic}}}}.\n"
+        )
+    };
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write("team/note.yaml", recipe("First note"));
+    env.cmd(&["pack", "build", "team", "-o", "v1.pbpack.yaml"])
+        .ok()
+        .stderr_has("Built team 1.0.0");
+    env.write("team/pack.yaml", "name: team\nversion: 1.1.0\n");
+    env.write("team/note.yaml", recipe("Second note"));
+    env.cmd(&["pack", "build", "team", "-o", "v2.pbpack.yaml"])
+        .ok()
+        .stderr_has("Built team 1.1.0");
+    let server = Server::start(&env);
+    let upload = |file: &str| {
+        server.raw(
+            &format!(
+                "POST /packs/upload?file={file} HTTP/1.1\nHost: 127.0.0.1:{port}\nOrigin: http://127.0.0.1:{port}\nCookie: {}\nX-CSRF-Token: {}\nContent-Type: application/octet-stream",
+                server.cookie(),
+                server.csrf(),
+                port = server.port
+            ),
+            &std::fs::read(env.path(file)).unwrap(),
+        )
+    };
+    let r = upload("v1.pbpack.yaml");
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["redirect"], "/packs?installed=team");
+    let page = server.get("/packs").body;
+    assert!(page.contains("uploaded: v1.pbpack.yaml"), "{page}");
+
+    let r = upload("v2.pbpack.yaml");
+    let to = r.json()["redirect"].as_str().unwrap().to_string();
+    assert!(to.starts_with("/packs/plan/"), "{to}");
+    let preview = server.get(&to).body;
+    assert!(preview.contains("team 1.0.0 → 1.1.0"), "{preview}");
+    assert!(preview.contains("-title: First note") && preview.contains("+title: Second note"));
+    // Nothing changed yet.
+    env.cmd(&["show", "team/note"])
+        .ok()
+        .stdout_has("First note");
+
+    let apply = to.replace("/plan/", "/apply/");
+    let r = server.post_json(&apply, "");
+    assert_eq!(r.status, 303, "{}", r.body);
+    assert_eq!(r.header("location"), Some("/packs?updated=team"));
+    env.cmd(&["show", "team/note"])
+        .ok()
+        .stdout_has("Second note");
+    // A plan is applied once.
+    assert_eq!(server.post_json(&apply, "").status, 404);
+
+    // A bundle that is not one: the core's error, as JSON.
+    env.write("junk.pbpack.yaml", "just: text\n");
+    let r = upload("junk.pbpack.yaml");
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert_eq!(r.json()["error"]["kind"], "invalid_recipe");
+}
