@@ -7,8 +7,8 @@ use crate::recipe::{Recipe, VarType, values::fmt_num};
 use crate::render::Input;
 
 /// The render inputs for the values a page sent (field name → string, boolean or list of
-/// strings). Text goes through the same reading as `--var` text; an empty number field
-/// means "not given" (its default applies). Names the recipe does not have are passed on,
+/// strings). Text goes through the same reading as `--var` text; an empty number field, or
+/// a choice left at "—", means "not given" (its default applies). Names the recipe does not have are passed on,
 /// so the core reports them as it does everywhere.
 pub fn inputs(recipe: &Recipe, sent: &Map<String, Value>) -> Vec<(String, Input)> {
     let mut out = Vec::with_capacity(sent.len());
@@ -17,7 +17,10 @@ pub fn inputs(recipe: &Recipe, sent: &Map<String, Value>) -> Vec<(String, Input)
         match value {
             Value::String(s)
                 if s.trim().is_empty()
-                    && matches!(kind, Some(VarType::Integer | VarType::Number)) => {}
+                    && matches!(
+                        kind,
+                        Some(VarType::Integer | VarType::Number | VarType::Choice)
+                    ) => {}
             Value::String(s) => out.push((name.clone(), Input::Text(s.clone()))),
             other => out.push((name.clone(), Input::Value(other.clone()))),
         }
@@ -55,6 +58,25 @@ pub fn field_checked(value: Option<&Value>) -> bool {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn empty_number_and_choice_fields_are_not_given() {
+        let recipe = Recipe::parse(
+            "name: t\ntitle: T\nvariables:\n  n: { type: integer }\n  c: { type: choice, choices: [a, b] }\n  s: { type: string }\n  f: { type: boolean }\nprompt: \"{{n}}{{c}}{{s}}{{f}}\"\n",
+            "t",
+        )
+        .unwrap();
+        let sent = json!({ "n": " ", "c": "", "s": "", "f": true, "x": "1" });
+        let got = inputs(&recipe, sent.as_object().unwrap());
+        assert_eq!(
+            got,
+            vec![
+                ("s".to_string(), Input::Text(String::new())),
+                ("f".to_string(), Input::Value(json!(true))),
+                ("x".to_string(), Input::Text("1".into())),
+            ]
+        );
+    }
 
     #[test]
     fn fields_show_values_as_people_type_them() {

@@ -140,10 +140,12 @@ async fn check(app: &App, request: Request) -> Result<Request, Response> {
             return Err(refuse(StatusCode::FORBIDDEN, "forbidden: wrong token"));
         }
         let rest = without_token(request.uri().query().unwrap_or(""));
+        // `//host` would send the browser to another site: always a path on this one.
+        let path = format!("/{}", request.uri().path().trim_start_matches('/'));
         let location = if rest.is_empty() {
-            request.uri().path().to_string()
+            path
         } else {
-            format!("{}?{rest}", request.uri().path())
+            format!("{path}?{rest}")
         };
         let cookie = format!(
             "{}={}; HttpOnly; SameSite=Strict; Path=/",
