@@ -48,7 +48,9 @@ pub struct RenderOk {
     pub model: String,
     pub input_tokens: usize,
     pub max_tokens: u32,
-    pub context_window: u64,
+    /// `None` when the catalog has no published window for the model.
+    pub context_window: Option<u64>,
+    /// The cost of the input, or "price unknown".
     pub input_usd: String,
     pub max_output_usd: String,
     pub prices_as_of: String,

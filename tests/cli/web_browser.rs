@@ -295,11 +295,11 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         field(&c, "notes", "textarea").await.send_keys("Quote: \"{{not a template}}\"").await.unwrap();
         wait_text(&c, "#preview", "Quote: \"{{not a template}}\"").await;
         wait_text(&c, "#stats", "input tokens").await;
-        wait_text(&c, "#stats", "claude-sonnet-4-5").await;
+        wait_text(&c, "#stats", "claude-sonnet-5-5").await;
 
         // Formats and the model picker.
         c.find(Locator::Css("#format")).await.unwrap().select_by_value("anthropic").await.unwrap();
-        wait_text(&c, "#preview", "\"model\": \"claude-sonnet-4-5\"").await;
+        wait_text(&c, "#preview", "\"model\": \"claude-sonnet-5-5\"").await;
         c.find(Locator::Css("#model")).await.unwrap().select_by_value("claude-haiku-4-5").await.unwrap();
         wait_text(&c, "#preview", "\"model\": \"claude-haiku-4-5\"").await;
         wait_text(&c, "#stats", "claude-haiku-4-5").await;
@@ -404,7 +404,7 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
 
         // Models, with the date of the prices.
         c.goto(&format!("{base}/models")).await.unwrap();
-        wait_text(&c, "table.models", "claude-sonnet-4-5").await;
+        wait_text(&c, "table.models", "claude-sonnet-5-5").await;
         wait_text(&c, "#prices-as-of", "20").await;
 
         // Another promptbook adds a recipe: the open library shows it without a reload.

@@ -124,7 +124,9 @@
         errorBox.hidden = true;
         stats.textContent =
           `About ${group(data.input_tokens)} input tokens (an estimate) + up to ${group(data.max_tokens)} for the answer` +
-          ` · fits ${data.model} (${group(data.context_window)}-token window)` +
+          (data.context_window
+            ? ` · fits ${data.model} (${group(data.context_window)}-token window)`
+            : ` · ${data.model} (no published context window)`) +
           ` · costs ${data.input_usd} in, up to ${data.max_output_usd} out (prices as of ${data.prices_as_of})`;
       } else {
         lastText = null;

@@ -28,7 +28,7 @@ pub async fn models(State(app): State<Arc<App>>) -> PageResult {
                         td { code { (m.id) } }
                         td { (match m.provider { Provider::Anthropic => "Anthropic", Provider::Openai => "OpenAI" }) }
                         td { (m.family.as_deref().unwrap_or("")) }
-                        td.num { (group(m.context_window)) }
+                        td.num { (m.context_window.map(group).unwrap_or_else(|| "not published".into())) }
                         td.num { (usd(m.input_per_mtok)) }
                         td.num { (usd(m.output_per_mtok)) }
                     }

@@ -102,13 +102,8 @@ pub async fn add(State(app): State<Arc<App>>, Form(form): Form<AddForm>) -> Page
     let source = Source::parse(form.source.trim())?;
     let (pack, origin) = blocking(move || {
         let fetched = source.fetch(GitOptions::from_env())?;
+        let origin = source.origin(&fetched);
         let pack = crate::pack::validate(fetched.raw, &NoProgress)?;
-        let origin = Origin {
-            kind: source.kind().to_string(),
-            location: source.location(),
-            reference: source.reference().map(str::to_string),
-            commit: fetched.commit,
-        };
         Ok((pack, origin))
     })
     .await?;
@@ -186,13 +181,8 @@ pub async fn check(State(app): State<Arc<App>>, Form(form): Form<CheckForm>) -> 
             e.message = format!("cannot update `{name}`: {}", e.message);
             e
         })?;
+        let origin = source.origin(&fetched);
         let pack = crate::pack::validate(fetched.raw, &NoProgress)?;
-        let origin = Origin {
-            kind: source.kind().to_string(),
-            location: source.location(),
-            reference: source.reference().map(str::to_string),
-            commit: fetched.commit,
-        };
         Ok((pack, origin))
     })
     .await?;
