@@ -43,6 +43,8 @@ pub fn serve(library: Library, options: Options) -> Result<()> {
             .map_err(|e| Error::failed(format!("cannot read the server's address: {e}")))?
             .port();
         let app = Arc::new(app::App::new(library, port, Drafts::default_location()?)?);
+        // Read every summary now, not on the first visit (70 ms for 10,000 recipes).
+        app.snapshot()?;
         let url = format!("http://127.0.0.1:{port}/?token={}", app.token);
         println!("{url}");
         use std::io::Write;
