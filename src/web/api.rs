@@ -15,7 +15,6 @@ use super::app::App;
 use super::preview::{self, RenderRequest, kind_name};
 use crate::catalog::Catalog;
 use crate::error::{Error, ErrorKind};
-use crate::recipe::lint;
 
 /// The HTTP status for an error of `kind`.
 pub fn status(kind: ErrorKind) -> StatusCode {
@@ -169,7 +168,7 @@ pub struct LintRequest {
 /// `POST /api/lint`: the errors and warnings `promptbook lint` gives for a recipe text.
 pub async fn lint(Json(req): Json<LintRequest>) -> ApiResult<Value> {
     let catalog = Catalog::load()?;
-    let report = lint::lint(req.yaml.as_bytes(), "recipe", &catalog);
+    let report = crate::check::lint::lint(req.yaml.as_bytes(), "recipe", &catalog);
     Ok(Json(json!({
         "recipe": report.recipe,
         "errors": report.errors(),
