@@ -1,6 +1,7 @@
 //! promptbook: a prompt recipe library. The core (recipe, render, check, session, store,
-//! catalog) is the API every face uses; the command line (`cli`), interactive fill (`fill`)
-//! and the clipboard (`clipboard`) are faces.
+//! catalog) is the API every face uses; the command line (`cli`), interactive fill
+//! (`fill`), the clipboard (`clipboard`), the MCP server (`mcp`) and the web page (`web`)
+//! are faces.
 
 pub mod catalog;
 pub mod check;
@@ -26,6 +27,7 @@ pub mod render;
 pub mod session;
 pub mod sniff;
 pub mod store;
+pub mod web;
 pub mod yaml;
 
 pub use error::{Error, ErrorKind, Result};

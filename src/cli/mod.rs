@@ -116,6 +116,7 @@ pub enum Command {
     Completions(completions::Args),
     Man(man::Args),
     Mcp(mcp::Args),
+    Web(web::Args),
 }
 
 /// What every command may need: the library (opened on first use), the settings (read on
@@ -230,6 +231,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Completions(a) => completions::run(a, &ctx.out),
         Command::Man(a) => man::run(a, Cli::command(), ctx),
         Command::Mcp(a) => mcp::run(a, ctx),
+        Command::Web(a) => web::run(a, ctx),
     }
 }
 

@@ -19,3 +19,5 @@ mod packs;
 mod readme;
 mod render;
 mod tour;
+mod web;
+mod web_browser;

@@ -22,3 +22,4 @@ pub mod rm;
 pub mod search;
 pub mod show;
 pub mod test;
+pub mod web;
