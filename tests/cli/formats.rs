@@ -499,3 +499,148 @@ fn fixtures_import_cleanly_pass_lint_and_render_as_their_tools_render_them() {
         assert_eq!(&normalise(messages, true), mine, "{what}");
     }
 }
+
+#[test]
+fn bad_sources_are_refused_with_where_and_why_and_nothing_is_written() {
+    let env = Env::new();
+    env.cmd(&["list"]).ok();
+    let before = env.dump();
+    env.cmd(&["import", "x", "--from", "dotprompts"])
+        .fails(2)
+        .stderr_has("unknown format `dotprompts`")
+        .stderr_has("did you mean `dotprompt`?");
+    env.write("notes.txt", "hello\n");
+    env.cmd(&["import", "notes.txt"])
+        .fails(2)
+        .stderr_has("notes.txt: not a format promptbook can import")
+        .stderr_has("--from FORMAT");
+    env.write(
+        "cut.prompt",
+        "---\nmodel: x\ninput:\n  schema:\n    a: string\n",
+    );
+    env.cmd(&["import", "cut.prompt"])
+        .fails(3)
+        .stderr_has("cut.prompt:1:1: the front matter opened by `---` on line 1 is never closed");
+    env.write(
+        "upper.prompty",
+        "---\nname: x\n---\nsystem:\nBe brief.\n\nuser:\nHello {{ name | upper }}\n",
+    );
+    env.cmd(&["import", "upper.prompty"])
+        .fails(3)
+        .stderr_has("upper.prompty:8:7: the Jinja filter `upper` has no promptbook helper")
+        .stderr_has("filters that translate: join");
+    env.write(
+        "loopy.prompty",
+        "user:\n{% for a, b in pairs %}{{ a }}{% endfor %}\n",
+    );
+    env.cmd(&["import", "loopy.prompty"])
+        .fails(3)
+        .stderr_has("loopy.prompty:2:1: `{% for a, b in … %}`: only one loop variable translates");
+    env.write("p/main.prompt", "Hi {{> greeting}}\n");
+    env.cmd(&["import", "p/main.prompt"])
+        .fails(3)
+        .stderr_has("main.prompt:1:4: the partial `greeting` is missing")
+        .stderr_has("create _greeting.prompt beside the prompt");
+    env.write("pats/good/system.md", "Do it.\n");
+    env.write("pats/broken/user.md", "Work on:\n");
+    env.cmd(&["import", "pats"])
+        .fails(3)
+        .stderr_has("broken: a Fabric pattern folder needs a system.md");
+    env.write(
+        "skills/PDF_Tool/SKILL.md",
+        "---\nname: PDF_Tool\ndescription: Reads PDFs.\n---\nRead it.\n",
+    );
+    env.cmd(&["import", "skills/PDF_Tool"])
+        .fails(3)
+        .stderr_has("name `PDF_Tool` is not a valid name")
+        .stderr_has("write `name: pdf-tool`");
+    env.write("loop/one.prompt", "Say {{word}}.\n");
+    std::os::unix::fs::symlink(env.path("loop"), env.path("loop/again")).unwrap();
+    env.cmd(&["import", "loop"])
+        .fails(3)
+        .stderr_has("symbolic link loop");
+    // One bad file among good ones: nothing is stored, and every bad file is named.
+    env.write("mixed/good.prompt", "Say {{word}}.\n");
+    env.write("mixed/bad.prompt", "Say {{#if word}}\n");
+    env.write("mixed/worse.prompt", "{{media url=x}}\n");
+    env.cmd(&["import", "mixed"])
+        .fails(3)
+        .stderr_has("bad.prompt:1:5: `{{#if}}` is never closed")
+        .stderr_has("worse.prompt:1:1: named arguments (`url=x`)")
+        .stderr_has("nothing was imported");
+    env.cmd(&["import", "mixed", "--skip-bad", "--dry-run"])
+        .ok()
+        .stderr_has("mixed/good.prompt (dotprompt) → good")
+        .stderr_has("dry run: nothing was stored");
+    assert_eq!(
+        env.dump(),
+        before,
+        "no failed or dry-run import wrote anything"
+    );
+    env.cmd(&["import", "mixed", "--skip-bad"])
+        .ok()
+        .stderr_has("skipped: ")
+        .stderr_has("added good");
+    env.cmd(&["render", "good", "--var", "word=hi"])
+        .ok()
+        .stdout_has("Say hi.");
+}
+
+#[test]
+fn export_refuses_what_a_format_cannot_hold() {
+    let env = Env::new();
+    env.cmd(&["export", "blog-draft", "--as", "fabric"])
+        .fails(2)
+        .stderr_has("Fabric patterns are imported, not exported");
+    env.cmd(&["export", "blog-draft", "--as", "prompt"])
+        .fails(2)
+        .stderr_has("unknown format `prompt`");
+    env.cmd(&["export", "blog-draft", "--as", "claude-skill", "-o", "x.md"])
+        .fails(2)
+        .stderr_has("a skill is a folder");
+    env.write(
+        "chat.yaml",
+        "name: chat\ntitle: Chat\nmessages:\n  - role: user\n    content: Hi.\n  - role: assistant\n    content: Hello.\n  - role: user\n    content: Tell me a joke.\n",
+    );
+    env.cmd(&["add", "chat.yaml"]).ok();
+    env.cmd(&["export", "chat", "--as", "claude-command"])
+        .fails(2)
+        .stderr_has("a Claude Code command is one message");
+    env.cmd(&["export", "chat", "--as", "llm"])
+        .fails(2)
+        .stderr_has("an llm template has one prompt");
+    // A whole pack in a format that cannot carry one of the recipes: nothing is written.
+    env.cmd(&[
+        "pack",
+        "export",
+        "blog-draft",
+        "invoice-extract",
+        "--as",
+        "llm",
+        "--dir",
+        "out",
+    ])
+    .fails(2)
+    .stderr_has("blog-draft: blog-draft:")
+    .stderr_has("nothing was written");
+    assert!(!env.path("out").exists());
+}
+
+#[test]
+fn an_import_reports_what_each_file_became_and_what_was_not_carried() {
+    let env = Env::new();
+    let src = Path::new(FIXTURES).join("claude/.claude/commands");
+    for f in ["fix-issue.md", "review-pr.md"] {
+        env.write(
+            &format!(".claude/commands/{f}"),
+            std::fs::read(src.join(f)).unwrap(),
+        );
+    }
+    let run = env.cmd(&["import", ".claude/commands"]).ok();
+    insta::assert_snapshot!("import_claude_commands", run.stderr);
+    // Imported recipes are ordinary recipes: shown, rendered, exported back.
+    env.cmd(&["export", "review-pr", "--as", "claude-command"])
+        .ok()
+        .stdout_has("argument-hint: \"[pr-number] [priority]\"")
+        .stdout_has("Review pull request #$1 with priority $2.");
+}
