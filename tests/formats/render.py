@@ -50,7 +50,11 @@ def llm_job(job):
 
     args = ["-t", job["file"], "-m", "echo", "--no-log"]
     for k, v in job["values"].items():
-        args += ["-p", k, v if isinstance(v, str) else json.dumps(v)]
+        if k != "input":
+            args += ["-p", k, v if isinstance(v, str) else json.dumps(v)]
+    # `$input` is the text given on llm's command line, not a -p parameter.
+    if "input" in job["values"]:
+        args.append(job["values"]["input"])
     result = CliRunner().invoke(cli, args, input="", catch_exceptions=True)
     if result.exit_code != 0:
         return {"error": result.output.strip() or repr(result.exception)}
