@@ -112,9 +112,10 @@ fn normalise(messages: &[Value], examples: bool) -> Vec<(String, String)> {
         .collect()
 }
 
-/// promptbook's own messages for `name` with `values`. With the examples, from the
-/// Anthropic request body (the same messages as `--format json`, without counting tokens,
-/// which is slow in a debug build); without them, from `--format json`, which marks them.
+/// promptbook's own messages for `name` with `values`, from the Anthropic request body
+/// (the same messages as `--format json`, without its token count, which is slow in a debug
+/// build). Without `examples`, only the system prompt and the final turn (for formats that
+/// have no turns).
 fn promptbook_messages(
     env: &Env,
     name: &str,
@@ -122,7 +123,7 @@ fn promptbook_messages(
     examples: bool,
 ) -> Vec<(String, String)> {
     let file = env.write(&format!("values-{name}.json"), values.to_string());
-    let format = if examples { "anthropic" } else { "json" };
+    let format = "anthropic";
     let out = env
         .cmd(&[
             "render",
@@ -149,7 +150,12 @@ fn promptbook_messages(
         m["content"] = json!(content);
         all.push(m);
     }
-    normalise(&all, examples)
+    if !examples {
+        let last = all.pop().expect("a final turn");
+        all.retain(|m| m["role"] == "system");
+        all.push(last);
+    }
+    normalise(&all, true)
 }
 
 /// Each starter recipe, with the values of its own test cases.
@@ -314,6 +320,32 @@ fn exports_to_flat_formats_render_the_same_in_llm_or_are_refused_with_a_position
             promptbook_messages(&env, "flat", values, false)
         );
     }
+    // And llm's own executable, once: the same system prompt and prompt.
+    let home = tempfile::tempdir().unwrap();
+    let out = Command::new("llm")
+        .args([
+            "-t",
+            file.to_str().unwrap(),
+            "-m",
+            "echo",
+            "--no-log",
+            "-p",
+            "topic",
+            "rain",
+        ])
+        .env("LLM_USER_PATH", home.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let echoed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mine = promptbook_messages(&env, "flat", &cases[0], false);
+    assert_eq!(echoed["system"].as_str().unwrap().trim(), mine[0].1);
+    assert_eq!(echoed["prompt"].as_str().unwrap().trim(), mine[1].1);
 }
 
 #[test]
