@@ -133,15 +133,6 @@ pub fn import(unit: &Unit) -> Result<Imported> {
             v.kind = VarType::Text;
         }
     }
-    if let Some(m) = draft.model.prefer.clone()
-        && crate::catalog::Catalog::load()?.resolve(&m).is_err()
-    {
-        draft.model.prefer = None;
-        draft.comments.push(format!("model in the source: {m}"));
-        notes.push(format!(
-            "model `{m}` is not in promptbook's catalog (`promptbook models`): kept as a comment"
-        ));
-    }
     let yaml = draft.to_yaml();
     let origin = format!("{} (as a recipe)", unit.path.display());
     let recipe = Recipe::parse(&yaml, &origin).map_err(|e| {

@@ -3,7 +3,6 @@
 //! symbolic links followed, loops refused, sizes bounded.
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::Format;
@@ -221,26 +220,8 @@ pub fn detect(path: &Path) -> Result<Option<Format>> {
     Ok(None)
 }
 
-/// Reads a text file, at most the recipe size limit, refusing text that is not UTF-8.
+/// Reads a text file, at most the recipe size limit, refusing pipes, devices and text that
+/// is not UTF-8.
 pub fn read_text(path: &Path) -> Result<String> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Error::not_found(format!("cannot read {}: {e}", path.display())))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_RECIPE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Error::failed(format!("cannot read {}: {e}", path.display())))?;
-    if bytes.len() > MAX_RECIPE_BYTES {
-        return Err(Error::invalid(format!(
-            "{}: over the limit of {MAX_RECIPE_BYTES} bytes (1 MiB)",
-            path.display()
-        )));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        Error::invalid(format!(
-            "{}: not valid UTF-8 text (byte {})",
-            path.display(),
-            e.utf8_error().valid_up_to() + 1
-        ))
-        .hint("save the file as UTF-8")
-    })
+    crate::limits::read_text(path, MAX_RECIPE_BYTES as u64, "a prompt file")
 }

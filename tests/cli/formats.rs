@@ -201,7 +201,8 @@ fn starter_recipes_render_the_same_in_dotprompt_and_prompty() {
     for (name, cases) in starters() {
         for (format, ext) in [("dotprompt", "prompt"), ("prompty", "prompty")] {
             env.cmd(&["export", &name, "--as", format, "--dir", "out"])
-                .ok();
+                .ok()
+                .stderr_has("Wrote out/");
             let file = env.path(&format!("out/{name}.{ext}"));
             for values in &cases {
                 let want = promptbook_messages(&env, &name, values, true);
@@ -259,6 +260,7 @@ fn exports_to_flat_formats_render_the_same_in_llm_or_are_refused_with_a_position
                 .cmd(&["export", &name, "--as", format, "--dir", "flat"])
                 .run();
             if run.code == 0 {
+                assert!(run.stderr().contains("Wrote flat/"), "{}", run.stderr());
                 if format == "llm" {
                     for values in &cases {
                         jobs.push(json!({"tool": "llm", "file": env.path(&format!("flat/{name}.yaml")), "values": values}));
@@ -272,10 +274,10 @@ fn exports_to_flat_formats_render_the_same_in_llm_or_are_refused_with_a_position
             }
             assert!(
                 run.code == 3
-                    && run.stderr.contains("has no equivalent in")
-                    && run.stderr.contains(&format!("error: {name}:")),
+                    && run.stderr().contains("has no equivalent in")
+                    && run.stderr().contains(&format!("error: {name}:")),
                 "{name} as {format}: {}",
-                run.stderr
+                run.stderr()
             );
         }
     }
@@ -287,20 +289,20 @@ fn exports_to_flat_formats_render_the_same_in_llm_or_are_refused_with_a_position
     }
     // What they can carry: recipes made of text and variables.
     env.write("flat.yaml", "name: flat\ntitle: Flat\nvariables:\n  topic: { type: string, required: true }\n  tone: { type: choice, choices: [warm, dry], default: warm }\nsystem: You write $-priced {{tone}} notes.\nprompt: |\n  Write about {{topic}} in a {{tone}} tone.\nexamples:\n  - input: { topic: tea }\n    output: Tea is nice.\n");
-    env.cmd(&["add", "flat.yaml"]).ok();
+    env.cmd(&["add", "flat.yaml"]).ok().stderr_has("added flat");
     let run = env
         .cmd(&["export", "flat", "--as", "llm", "--dir", "out"])
         .ok();
     assert!(
-        run.stderr
+        run.stderr()
             .contains("1 example(s) are not carried: an llm template has no turns"),
         "{}",
-        run.stderr
+        run.stderr()
     );
     assert!(
-        run.stderr.contains("`tone`: llm does not check values"),
+        run.stderr().contains("`tone`: llm does not check values"),
         "{}",
-        run.stderr
+        run.stderr()
     );
     let file = env.path("out/flat.yaml");
     let cases = [
@@ -391,9 +393,12 @@ fn importing_an_export_gives_back_the_same_variables_and_messages() {
         ];
         let names: Vec<&str> = starters.iter().map(|(n, _)| n.as_str()).collect();
         args.extend(names.iter());
-        env.cmd(&args).ok();
+        env.cmd(&args).ok().stderr_has(&format!("as {format} to"));
         let again = Env::new();
-        again.cmd(&["import", dir.to_str().unwrap()]).ok();
+        again
+            .cmd(&["import", dir.to_str().unwrap()])
+            .ok()
+            .stderr_has(&format!("updated {} (now version 2)", starters[0].0));
         for (name, cases) in &starters {
             for values in cases.iter().take(1) {
                 assert_eq!(
@@ -402,8 +407,8 @@ fn importing_an_export_gives_back_the_same_variables_and_messages() {
                     "{name} through {format}"
                 );
             }
-            let a = again.cmd(&["export", name]).ok().stdout;
-            let b = env.cmd(&["export", name]).ok().stdout;
+            let a = again.cmd(&["export", name]).ok().stdout.clone();
+            let b = env.cmd(&["export", name]).ok().stdout.clone();
             let vars = |y: &str| -> Vec<String> {
                 let v = serde_saphyr_value(y);
                 v["variables"]
@@ -428,9 +433,9 @@ fn fixtures_import_cleanly_pass_lint_and_render_as_their_tools_render_them() {
         "claude",
     ] {
         let run = env.cmd(&["import", &format!("{FIXTURES}/{dir}")]).ok();
-        assert!(run.stderr.contains("added "), "{dir}: {}", run.stderr);
+        assert!(run.stderr().contains("added "), "{dir}: {}", run.stderr());
     }
-    let lint = env.cmd(&["lint", "--json"]).ok();
+    let lint = env.cmd(&["lint", "--json"]).ok().stderr_has("no errors");
     let report: Value = serde_json::from_str(&lint.stdout).unwrap();
     assert_eq!(report["errors"], json!(0), "{}", lint.stdout);
     // Literal braces in a Fabric pattern stay literal.
@@ -634,7 +639,7 @@ fn export_refuses_what_a_format_cannot_hold() {
         "chat.yaml",
         "name: chat\ntitle: Chat\nmessages:\n  - role: user\n    content: Hi.\n  - role: assistant\n    content: Hello.\n  - role: user\n    content: Tell me a joke.\n",
     );
-    env.cmd(&["add", "chat.yaml"]).ok();
+    env.cmd(&["add", "chat.yaml"]).ok().stderr_has("added chat");
     env.cmd(&["export", "chat", "--as", "claude-command"])
         .fails(2)
         .stderr_has("a Claude Code command is one message");
@@ -669,10 +674,11 @@ fn an_import_reports_what_each_file_became_and_what_was_not_carried() {
         );
     }
     let run = env.cmd(&["import", ".claude/commands"]).ok();
-    insta::assert_snapshot!("import_claude_commands", run.stderr);
+    insta::assert_snapshot!("import_claude_commands", run.stderr());
     // Imported recipes are ordinary recipes: shown, rendered, exported back.
     env.cmd(&["export", "review-pr", "--as", "claude-command"])
         .ok()
+        .stderr_has("the variables are the command's arguments in order (pr_number, priority)")
         .stdout_has("argument-hint: \"[pr-number] [priority]\"")
         .stdout_has("Review pull request #$1 with priority $2.");
 }
