@@ -135,6 +135,9 @@ fn promptbook_messages(
             file.to_str().unwrap(),
         ])
         .ok();
+    // The request body may come with notes (a model that takes no temperature); nothing else.
+    let err = out.stderr();
+    assert!(err.lines().all(|l| l.starts_with("note: ")), "{err}");
     let json: Value = serde_json::from_str(&out.stdout).unwrap();
     let mut all = Vec::new();
     if let Some(s) = json["system"].as_str() {
