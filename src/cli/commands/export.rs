@@ -57,7 +57,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             None => stored.yaml,
         };
         let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
-        return deliver(ctx, &text, &targets, args.copy.clipboard);
+        return deliver(ctx, &text, None, &targets, args.copy.clipboard);
     }
     let recipe = stored.parse()?;
     let exported = formats::export(&recipe, &stored.yaml, format)?;
@@ -67,5 +67,5 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     }
     let text = &exported.files[0].1;
     let targets = Targets::from_flags(args.copy.copy, false, args.out.clone());
-    deliver(ctx, text, &targets, args.copy.clipboard)
+    deliver(ctx, text, None, &targets, args.copy.clipboard)
 }
