@@ -24,6 +24,7 @@ const CORE: &[(&str, &[&str])] = &[
     ("catalog", &["error", "paths", "yaml", "limits"]),
     ("render", &["error", "yaml", "recipe", "catalog"]),
     ("check", &["error", "yaml", "recipe", "catalog", "render"]),
+    ("formats", &["error", "limits", "yaml", "recipe", "render"]),
     ("store", &["error", "paths", "yaml", "recipe"]),
     (
         "edit",

@@ -14,6 +14,7 @@ pub mod config;
 pub mod decode;
 pub mod error;
 pub mod fill;
+pub mod formats;
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]

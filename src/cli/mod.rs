@@ -6,6 +6,7 @@ pub mod commands;
 mod complete;
 mod deliver;
 mod editing;
+mod exports;
 mod flags;
 mod inputs;
 mod interrupt;
@@ -110,6 +111,7 @@ pub enum Command {
     Lint(lint::Args),
     Test(test::Args),
     Export(export::Args),
+    Import(import::Args),
     Rm(rm::Args),
     Pack(pack::Args),
     Models(models::Args),
@@ -225,6 +227,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Lint(a) => lint::run(a, ctx),
         Command::Test(a) => test::run(a, ctx),
         Command::Export(a) => export::run(a, ctx),
+        Command::Import(a) => import::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
         Command::Pack(a) => pack::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),

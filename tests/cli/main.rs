@@ -11,6 +11,7 @@ mod checks;
 mod copy;
 mod editor_pty;
 mod fill;
+mod formats;
 mod library;
 mod limits;
 mod mcp;

@@ -9,6 +9,7 @@ pub mod edit;
 pub mod export;
 pub mod fill;
 pub mod history;
+pub mod import;
 pub mod lint;
 pub mod list;
 pub mod man;

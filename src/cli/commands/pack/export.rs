@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use super::ui::count;
 use crate::cli::Ctx;
+use crate::cli::exports::{report_notes, write_into};
 use crate::cli::output::{write_bytes, write_file};
 use crate::error::{Error, Result};
+use crate::formats::{self, Format};
 use crate::pack::Manifest;
 use crate::pack::export::{self, Selection};
 use crate::pack::install;
@@ -56,6 +58,10 @@ pub struct Args {
     /// The recipes' license.
     #[arg(long)]
     pub license: Option<String>,
+    /// Write each recipe in another tool's format into --dir instead of a pack: dotprompt,
+    /// prompty, llm, github-prompt, claude-command or claude-skill.
+    #[arg(long = "as", value_name = "FORMAT", requires = "dir")]
+    pub format: Option<String>,
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
@@ -71,6 +77,10 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     }
     let lib = ctx.library()?;
     let items = export::collect(lib, &selection)?;
+    if let Some(word) = &args.format {
+        let dir = args.dir.as_deref().expect("clap requires --dir with --as");
+        return in_format(&items, word, dir);
+    }
     let existing = match &args.dir {
         Some(dir) if dir.join("pack.yaml").is_file() => {
             let path = dir.join("pack.yaml");
@@ -156,5 +166,34 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
         (None, None) => unreachable!("clap requires --out or --dir"),
     }
+    Ok(())
+}
+
+/// Every chosen recipe in another tool's format, written into `dir` only if all of them
+/// could be exported.
+fn in_format(items: &[export::Item], word: &str, dir: &std::path::Path) -> Result<()> {
+    let format = Format::from_word(word)?;
+    let mut done = Vec::new();
+    let mut problems = Vec::new();
+    for item in items {
+        let recipe = crate::recipe::Recipe::parse(&item.yaml, &item.address)?;
+        match formats::export(&recipe, &item.yaml, format) {
+            Ok(e) => done.push((recipe.name().to_string(), e)),
+            Err(e) => problems.push(format!("{}: {}", item.address, e.message)),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::usage(problems.join("\n"))
+            .hint(format!("nothing was written; export these recipes with another --as than {word}, or leave them out")));
+    }
+    for (name, e) in &done {
+        report_notes(name, e);
+        write_into(dir, e)?;
+    }
+    eprintln!(
+        "Exported {} as {word} to {}.",
+        count(done.len(), "recipe"),
+        dir.display()
+    );
     Ok(())
 }
