@@ -18,4 +18,6 @@ mod pack_tour;
 mod packs;
 mod readme;
 mod render;
+mod sdk;
+mod structured;
 mod tour;
