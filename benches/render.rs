@@ -27,7 +27,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let r = Recipe::from_render_form(Some(&form), BLOG, "blog-draft").unwrap();
             let p = render(&r, &resolve(&r, &given).unwrap()).unwrap();
-            produce(&p, Format::Text, None, false).unwrap()
+            produce(&p, Format::Text, None, false, true).unwrap()
         })
     });
 }

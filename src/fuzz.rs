@@ -299,6 +299,7 @@ fn check_accepted(recipe: Recipe, yaml: &str, origin: &str) {
                 format,
                 model: None,
                 force: true,
+                no_cache: false,
             };
             if let Err(e) = session.render(&given, &target, &|n| format!("--var {n}=…")) {
                 assert_error(&e);
@@ -514,7 +515,7 @@ proptest! {
         if let Err(e) = session.check(&given, &naming) {
             assert_error(&e);
         }
-        let target = Target { format: crate::Format::Json, model: None, force: false };
+        let target = Target { format: crate::Format::Json, model: None, force: false, no_cache: false };
         if let Err(e) = session.render(&given, &target, &naming) {
             assert_error(&e);
         }

@@ -55,6 +55,18 @@ pub struct Model {
     /// error (`temperature: false` in the catalog), so their bodies leave it out.
     #[serde(default = "takes_temperature", skip_serializing_if = "is_true")]
     pub temperature: bool,
+    /// USD per million input tokens written to the prompt cache (Anthropic: 1.25 × input
+    /// for the 5-minute cache); absent where writing costs the ordinary input price.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_write_per_mtok: Option<f64>,
+    /// USD per million input tokens read from the prompt cache; absent where the provider
+    /// has no prompt cache or it is not published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_read_per_mtok: Option<f64>,
+    /// The shortest prompt prefix the model caches, in tokens (Anthropic documents it per
+    /// model); absent: not published, and nothing is marked for caching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_cacheable_tokens: Option<u64>,
     /// The catalog does not list this id: it is used as given (see [`Catalog::pick`]).
     #[serde(skip)]
     pub unlisted: bool,
@@ -78,6 +90,26 @@ impl Model {
         )
     }
 
+    /// Whether a prompt prefix of `tokens` is long enough for this model's cache.
+    pub fn caches(&self, tokens: u64) -> bool {
+        self.cache_read_per_mtok.is_some()
+            && self.min_cacheable_tokens.is_some_and(|min| tokens >= min)
+    }
+
+    /// USD for `input` tokens of which the first `prefix` are written to the cache (the
+    /// first call) or read from it (`read`: a repeated call within the cache's lifetime);
+    /// None when the price is unknown.
+    pub fn cached_input_cost(&self, input: u64, prefix: u64, read: bool) -> Option<f64> {
+        let base = self.input_per_mtok?;
+        let prefix = prefix.min(input);
+        let price = if read {
+            self.cache_read_per_mtok.unwrap_or(base)
+        } else {
+            self.cache_write_per_mtok.unwrap_or(base)
+        };
+        Some((prefix as f64 * price + (input - prefix) as f64 * base) / 1_000_000.0)
+    }
+
     /// Whether `tokens` in plus `max_tokens` out fit the window (true when it is unknown).
     pub fn fits(&self, tokens: u64, max_tokens: u64) -> bool {
         self.context_window.is_none_or(|w| tokens + max_tokens <= w)
@@ -93,6 +125,9 @@ impl Model {
             input_per_mtok: None,
             output_per_mtok: None,
             temperature: true,
+            cache_write_per_mtok: None,
+            cache_read_per_mtok: None,
+            min_cacheable_tokens: None,
             unlisted: true,
         }
     }
@@ -332,6 +367,34 @@ mod tests {
         assert_eq!(c.suggest("gpt5"), Some("gpt-5.4"));
         let fable = c.resolve("claude-fable-5-2").unwrap();
         assert!(fable.cost(10, 10).is_none() && fable.fits(u64::MAX / 2, 1));
+    }
+
+    #[test]
+    fn cache_prices_follow_the_documented_multipliers() {
+        let c = Catalog::shipped();
+        for m in c.models.iter().filter(|m| m.cache_write_per_mtok.is_some()) {
+            let input = m.input_per_mtok.unwrap();
+            assert!(
+                (m.cache_write_per_mtok.unwrap() - input * 1.25).abs() < 1e-9,
+                "{}",
+                m.id
+            );
+            assert!(
+                (m.cache_read_per_mtok.unwrap() - input * 0.1).abs() < 1e-9,
+                "{}",
+                m.id
+            );
+            assert!(m.min_cacheable_tokens.is_some(), "{}", m.id);
+        }
+        let sonnet = c.resolve("claude-sonnet-4-5").unwrap();
+        assert!(!sonnet.caches(1023) && sonnet.caches(1024));
+        let first = sonnet
+            .cached_input_cost(2_000_000, 1_000_000, false)
+            .unwrap();
+        let again = sonnet
+            .cached_input_cost(2_000_000, 1_000_000, true)
+            .unwrap();
+        assert!((first - 6.75).abs() < 1e-9 && (again - 3.30).abs() < 1e-9);
     }
 
     #[test]

@@ -132,6 +132,13 @@ fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure>
             )));
         }
     }
+    if let (Some(answer), Some(schema)) = (&expect.answer, &prompt.output_schema) {
+        let checked = crate::recipe::output::validator(schema)
+            .and_then(|v| crate::recipe::output::validate_answer(&v, answer));
+        if let Err(problem) = checked {
+            failures.push(Failure::new(format!("the sample answer {problem}")));
+        }
+    }
     for problem in anthropic_problems(&prompt, catalog) {
         failures.push(Failure::new(format!(
             "the anthropic request body is not valid: {problem}"
@@ -147,7 +154,7 @@ pub fn anthropic_problems(prompt: &Prompt, catalog: &Catalog) -> Vec<String> {
         Ok(m) => m,
         Err(e) => return vec![e.message],
     };
-    let body = anthropic_body(prompt, &model);
+    let body = anthropic_body(prompt, &model, false);
     let mut problems = body_problems(&body);
     let max_tokens = body["max_tokens"].as_u64().unwrap_or(0);
     if let Some(window) = model.context_window

@@ -30,6 +30,10 @@ pub struct FormatArgs {
     /// Render even if the prompt does not fit the model's context window.
     #[arg(long)]
     pub force: bool,
+    /// Do not mark a long system prompt and examples for prompt caching (anthropic, curl),
+    /// nor show cache prices (json).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl FormatArgs {
@@ -44,6 +48,7 @@ impl FormatArgs {
             format: self.format()?,
             model: self.model.clone(),
             force: self.force,
+            no_cache: self.no_cache,
         })
     }
 }

@@ -138,6 +138,13 @@ pub fn messages(prompt: &Prompt) -> Vec<PromptMessage> {
     if let Some(sys) = system {
         out.push(PromptMessage::new_text(model::Role::User, sys.trim_end()));
     }
+    if let Some(schema) = &prompt.output_schema {
+        // A chat client has no structured-output setting: say it, as the text format does.
+        out.push(PromptMessage::new_text(
+            model::Role::User,
+            crate::recipe::output::instruction(schema),
+        ));
+    }
     out
 }
 
@@ -252,6 +259,7 @@ mod tests {
                 turn(Role::User, "Task", None),
             ],
             hints: Default::default(),
+            output_schema: None,
         };
         let m = messages(&p);
         let got: Vec<(model::Role, String)> = m

@@ -165,6 +165,13 @@ pub fn summarize(old: &str, new: &str) -> String {
             .collect()
     };
     counted("tests", &tests(&a), &tests(&b), &mut parts);
+    let schema = |f: &RecipeFile| f.output.as_ref().map(|o| o.schema.value.clone());
+    match (schema(&a), schema(&b)) {
+        (None, Some(_)) => parts.push("output schema added".into()),
+        (Some(_), None) => parts.push("output schema removed".into()),
+        (Some(x), Some(y)) if x != y => parts.push("output schema".into()),
+        _ => {}
+    }
     if parts.is_empty() {
         return "comments or formatting only".into();
     }
@@ -250,6 +257,11 @@ mod tests {
         assert_eq!(summarize(A, &c), "comments or formatting only");
         let d = A.replace("title: Demo\n", "title: Demo\nmodel: { prefer: opus }\n");
         assert_eq!(summarize(A, &d), "model none → opus");
+        let schema = "output:\n  format: json\n  schema: { type: object, properties: { a: { type: string } }, required: [a], additionalProperties: false }\n";
+        let e = format!("{A}{schema}");
+        assert_eq!(summarize(A, &e), "output schema added");
+        let f = e.replace("a: { type: string }", "a: { type: number }");
+        assert_eq!(summarize(&e, &f), "output schema");
     }
 
     #[test]

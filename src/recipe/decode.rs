@@ -7,10 +7,11 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::{
-    Example, ExampleInput, Expect, Located, MessageTemplate, ModelHints, RecipeFile, Role,
-    TestCase, VarType, Variable,
+    Example, ExampleInput, Expect, JsonDoc, Located, MessageTemplate, ModelHints, Output,
+    OutputFormat, RecipeFile, Role, TestCase, VarType, Variable,
 };
 use crate::decode::{Decoder, Fields, join};
+use crate::yaml::Position;
 use crate::yaml::{Node, NodeValue};
 
 /// The top-level fields of a recipe file.
@@ -26,6 +27,7 @@ pub const FIELDS: &[&str] = &[
     "prompt",
     "messages",
     "examples",
+    "output",
     "tests",
 ];
 const MODEL_FIELDS: &[&str] = &["prefer", "temperature", "max_tokens", "why"];
@@ -44,7 +46,14 @@ const TYPES: &[&str] = &[
 const MESSAGE_FIELDS: &[&str] = &["role", "content"];
 const EXAMPLE_FIELDS: &[&str] = &["input", "output"];
 const TEST_FIELDS: &[&str] = &["name", "vars", "expect"];
-const EXPECT_FIELDS: &[&str] = &["contains", "not_contains", "matches", "max_input_tokens"];
+const EXPECT_FIELDS: &[&str] = &[
+    "contains",
+    "not_contains",
+    "matches",
+    "max_input_tokens",
+    "answer",
+];
+const OUTPUT_FIELDS: &[&str] = &["format", "schema"];
 
 /// The largest `model.max_tokens` accepted: above every model's output limit.
 pub const MAX_TOKENS_LIMIT: i128 = 1_000_000;
@@ -116,6 +125,7 @@ pub fn recipe(root: &Node, with_tests: bool, d: &mut Decoder) -> Option<Decoded>
                 .collect()
         })
         .unwrap_or_default();
+    let output = f.get("output").and_then(|n| output(d, n));
     let tests = match f.get("tests") {
         Some(n) if with_tests => d
             .list("tests", n, "`- vars: { … }` then `expect: { … }`")
@@ -145,6 +155,7 @@ pub fn recipe(root: &Node, with_tests: bool, d: &mut Decoder) -> Option<Decoded>
         prompt,
         messages,
         examples,
+        output,
         tests,
     };
     Some(Decoded {
@@ -454,12 +465,73 @@ fn expect(d: &mut Decoder, path: &str, node: &Node) -> Option<Expect> {
         d.whole(&join(path, "max_input_tokens"), n, 1, 100_000_000)
             .map(|v| v as u64)
     });
+    let answer = f
+        .get("answer")
+        .and_then(|n| d.text(&join(path, "answer"), n, "text (a sample answer, as JSON)"));
     Some(Expect {
         contains,
         not_contains,
         matches,
         max_input_tokens,
+        answer,
     })
+}
+
+/// `output: { format: json, schema: … }`; the schema keeps every node's position.
+fn output(d: &mut Decoder, node: &Node) -> Option<Located<Output>> {
+    let f = d.fields(node, "output", "`output`'s fields", OUTPUT_FIELDS)?;
+    let format = match f.get("format") {
+        Some(n) => d.one_of("output.format", n, &["json"])?,
+        None => {
+            d.problem(
+                Some(node),
+                "`output` has no `format`".into(),
+                Some("add `format: json`".into()),
+            );
+            return None;
+        }
+    };
+    let Some(schema) = f.get("schema") else {
+        d.problem(
+            Some(node),
+            "`output` has no `schema`".into(),
+            Some("add `schema:` with a JSON Schema of the answer, e.g. `{ type: object, properties: { … }, required: [ … ], additionalProperties: false }`".into()),
+        );
+        return None;
+    };
+    let mut at = IndexMap::new();
+    at.insert(String::new(), schema.position);
+    positions(schema, "", &mut at);
+    debug_assert_eq!(format, "json");
+    Some(Located {
+        value: Output {
+            format: OutputFormat::Json,
+            schema: JsonDoc::with_positions(schema.to_json(), at),
+        },
+        position: node.position,
+    })
+}
+
+/// The position of every key and item under `node`, by JSON Pointer.
+fn positions(node: &Node, pointer: &str, at: &mut IndexMap<String, Position>) {
+    match &node.value {
+        NodeValue::Map(entries) => {
+            for (k, v) in entries {
+                let key = k.as_text().unwrap_or_default();
+                let p = format!("{pointer}/{}", super::output::segment(&key));
+                at.insert(p.clone(), k.position);
+                positions(v, &p, at);
+            }
+        }
+        NodeValue::Seq(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let p = format!("{pointer}/{i}");
+                at.insert(p.clone(), v.position);
+                positions(v, &p, at);
+            }
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

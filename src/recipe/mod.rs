@@ -3,6 +3,7 @@
 pub mod changes;
 pub mod decode;
 mod located;
+pub mod output;
 pub mod render_form;
 pub mod scaffold;
 pub mod schema;
@@ -17,6 +18,7 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 pub use located::Located;
+pub use output::{JsonDoc, Output, OutputFormat};
 pub use types::*;
 
 use crate::error::{Error, did_you_mean};
@@ -373,6 +375,7 @@ fn validate(decoded: &decode::Decoded) -> (Compiled, Vec<Diagnostic>) {
     validate_variables(def, broken, &mut out);
     let compiled = compile_templates(def, &mut out);
     validate_examples(def, broken, &mut out);
+    output::check(def, &mut out);
     validate_tests(def, broken, &mut out);
     (compiled, out)
 }
@@ -675,6 +678,15 @@ fn validate_tests(def: &RecipeFile, broken: &[String], out: &mut Vec<Diagnostic>
             None => format!("test {}", i + 1),
         };
         check_values(def, broken, &what, &case.vars, case.position, true, out);
+        if case.expect.answer.is_some() && def.output.is_none() {
+            out.push(
+                Diagnostic::error(
+                    format!("{what}: `answer` is checked against `output.schema`, but the recipe has no `output`"),
+                    Some(case.position),
+                )
+                .hint("add `output: { format: json, schema: … }` to the recipe, or remove `answer`"),
+            );
+        }
         for re in &case.expect.matches {
             if let Err(e) = regex::Regex::new(re) {
                 out.push(

@@ -11,7 +11,7 @@ use super::located::reading_form;
 /// Which promptbook wrote a form, and the layout of its types (raise it when the serde
 /// form of the recipe types changes between releases). A form with another stamp was written
 /// by another promptbook and is never trusted: the YAML is read instead.
-const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/1");
+const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/2");
 
 /// How every form this promptbook writes begins.
 fn prefix() -> String {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Located;
+use super::output::Output;
 
 /// One prompt recipe, as written in its YAML file.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -46,6 +47,10 @@ pub struct RecipeFile {
     /// Few-shot examples: an input (variable values, or literal text) and the ideal output.
     #[serde(default)]
     pub examples: Vec<Located<Example>>,
+    /// The shape of the answer: `{ format: json, schema: … }`. API bodies send it as the
+    /// provider's structured-output setting; lint checks the examples' outputs against it.
+    #[serde(default)]
+    pub output: Option<Located<Output>>,
     /// Offline checks of the rendered prompt, run by `promptbook test`.
     // Not in the render form (the only place a recipe is serialized): rendering never reads them.
     #[serde(default, skip_serializing)]
@@ -221,4 +226,8 @@ pub struct Expect {
     /// The most estimated input tokens the rendered prompt may take.
     #[serde(default)]
     pub max_input_tokens: Option<u64>,
+    /// A sample answer (as the model would give it) that must be JSON following the
+    /// recipe's `output.schema`.
+    #[serde(default)]
+    pub answer: Option<String>,
 }

@@ -36,6 +36,9 @@ pub struct Prompt {
     pub system: Option<String>,
     pub messages: Vec<Turn>,
     pub hints: ModelHints,
+    /// The JSON Schema the answer must follow (the recipe's `output.schema`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<Value>,
 }
 
 impl Prompt {
@@ -221,6 +224,7 @@ pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
         system,
         messages,
         hints: recipe.model.clone(),
+        output_schema: recipe.output.as_ref().map(|o| o.schema.value.clone()),
     })
 }
 

@@ -63,13 +63,16 @@ pub struct Rendered {
 
 /// Formats `prompt`, after checking that it fits the chosen model's context window.
 ///
-/// `model` overrides the recipe's hint; `force` skips the window check. The plain text path
-/// loads neither the catalog nor the tokenizer when the prompt clearly fits.
+/// `model` overrides the recipe's hint; `force` skips the window check; `cache` lets the
+/// Anthropic body mark a long prefix for prompt caching (and the JSON result show the cost
+/// with the cache). The plain text path loads neither the catalog nor the tokenizer when the
+/// prompt clearly fits.
 pub fn produce(
     prompt: &Prompt,
     format: Format,
     model: Option<&str>,
     force: bool,
+    cache: bool,
 ) -> Result<Rendered> {
     let max_tokens = prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
     if format == Format::Text
@@ -114,12 +117,12 @@ pub fn produce(
     }
     let text = match format {
         Format::Text => text(prompt),
-        Format::Anthropic => pretty(&anthropic_body(prompt, &chosen)),
+        Format::Anthropic => pretty(&anthropic_body(prompt, &chosen, cache)),
         Format::Openai => pretty(&openai_body(prompt, &chosen)),
-        Format::Curl => curl(prompt, &chosen),
+        Format::Curl => curl(prompt, &chosen, cache),
         Format::Json => {
             let tokens = *input_tokens.get_or_insert_with(|| prompt.estimated_tokens());
-            pretty(&json_result(prompt, &chosen, &catalog, tokens))
+            pretty(&json_result(prompt, &chosen, &catalog, tokens, cache))
         }
     };
     let mut notes = Vec::new();
@@ -236,8 +239,18 @@ pub fn group(n: u64) -> String {
 }
 
 /// The chat-ready text: the prompt alone when it is a single user turn, otherwise each part
-/// under a `### ` heading.
+/// under a `### ` heading; a recipe's output schema is appended as an instruction.
 pub fn text(prompt: &Prompt) -> String {
+    let mut out = text_turns(prompt);
+    if let Some(schema) = &prompt.output_schema {
+        out.push('\n');
+        out.push_str(&crate::recipe::output::instruction(schema));
+        out.push('\n');
+    }
+    out
+}
+
+fn text_turns(prompt: &Prompt) -> String {
     let mut out = String::new();
     if prompt.system.is_none() && prompt.messages.len() == 1 {
         out.push_str(&prompt.messages[0].content);
@@ -277,8 +290,57 @@ fn turns(prompt: &Prompt) -> Vec<Value> {
         .collect()
 }
 
-/// The Anthropic Messages API body.
-pub fn anthropic_body(prompt: &Prompt, model: &Model) -> Value {
+/// The text sent before the final user turn (system and earlier turns): what a prompt cache
+/// can hold, since the final turn changes from call to call.
+fn prefix_text(prompt: &Prompt) -> String {
+    let before = prompt.messages.len().saturating_sub(1);
+    let mut s = prompt.system.clone().unwrap_or_default();
+    for t in &prompt.messages[..before] {
+        s.push('\n');
+        s.push_str(&t.content);
+    }
+    s
+}
+
+/// A lower bound of the tokens before the final user turn, when they reach `model`'s
+/// minimum cacheable prompt; `None` when they do not. Bytes (a token is at least one byte)
+/// or words (each is at least one token) decide most prompts; the tokenizer runs only for
+/// prefixes between the two.
+pub fn cacheable_prefix(prompt: &Prompt, model: &Model) -> Option<usize> {
+    let min = model.min_cacheable_tokens?;
+    model.cache_read_per_mtok?;
+    let before = prompt.messages.len().saturating_sub(1);
+    let bytes = prompt.system.as_ref().map_or(0, String::len)
+        + prompt.messages[..before]
+            .iter()
+            .map(|t| t.content.len())
+            .sum::<usize>();
+    if (bytes as u64) < min {
+        return None;
+    }
+    let text = prefix_text(prompt);
+    // Every run of non-space characters is at least one token, so a prefix with as many
+    // words as the minimum reaches it without running the tokenizer.
+    let words = text.split_whitespace().count();
+    if words as u64 >= min {
+        return Some(words);
+    }
+    let tokens = catalog::estimate_tokens(&text);
+    model.caches(tokens as u64).then_some(tokens)
+}
+
+/// A text content block marked as the end of the cached prefix.
+fn cached_block(text: &str) -> Value {
+    json!([{ "type": "text", "text": text, "cache_control": { "type": "ephemeral" } }])
+}
+
+/// The Anthropic Messages API body. With `cache`, a prefix (system and few-shot turns) at
+/// least as long as the model's minimum cacheable prompt is marked with `cache_control` on
+/// its last block: the last turn before the final user turn, or the system prompt.
+pub fn anthropic_body(prompt: &Prompt, model: &Model, cache: bool) -> Value {
+    // No `temperature`: the official SDK's Messages request types no longer take sampling
+    // settings (the SDK test in tests/cli/sdk.rs holds every body to them). The hint still
+    // goes to the OpenAI body and shows in `show` and `--format json`.
     let mut body = json!({
         "model": model.id,
         "max_tokens": prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
@@ -292,6 +354,17 @@ pub fn anthropic_body(prompt: &Prompt, model: &Model) -> Value {
         body["system"] = json!(sys);
     }
     body["messages"] = Value::Array(turns(prompt));
+    if cache && model.provider == Provider::Anthropic && cacheable_prefix(prompt, model).is_some() {
+        let n = prompt.messages.len();
+        if n >= 2 {
+            body["messages"][n - 2]["content"] = cached_block(&prompt.messages[n - 2].content);
+        } else if let Some(sys) = &prompt.system {
+            body["system"] = cached_block(sys);
+        }
+    }
+    if let Some(schema) = &prompt.output_schema {
+        body["output_config"] = json!({ "format": { "type": "json_schema", "schema": schema } });
+    }
     body
 }
 
@@ -312,7 +385,33 @@ pub fn openai_body(prompt: &Prompt, model: &Model) -> Value {
         body["temperature"] = json!(t);
     }
     body["messages"] = Value::Array(messages);
+    if let Some(schema) = &prompt.output_schema {
+        body["response_format"] = json!({
+            "type": "json_schema",
+            "json_schema": { "name": schema_name(&prompt.recipe), "strict": true, "schema": schema },
+        });
+    }
     body
+}
+
+/// The name OpenAI wants for a response format: letters, digits, `_` and `-`, 64 at most.
+fn schema_name(recipe: &str) -> String {
+    let name: String = recipe
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(64)
+        .collect();
+    if name.is_empty() {
+        "answer".into()
+    } else {
+        name
+    }
 }
 
 /// A runnable curl request; the key comes from the environment (checked first: an unset key
@@ -320,14 +419,14 @@ pub fn openai_body(prompt: &Prompt, model: &Model) -> Value {
 /// here-document so the shell expands nothing in it. `--fail-with-body` makes an HTTP error
 /// fail (exit 22) while still showing the API's answer. The base URL can be changed with the
 /// variables the official SDKs read (`ANTHROPIC_BASE_URL`, `OPENAI_BASE_URL`).
-pub fn curl(prompt: &Prompt, model: &Model) -> String {
+pub fn curl(prompt: &Prompt, model: &Model, cache: bool) -> String {
     let (key, base, path, headers, body) = match model.provider {
         Provider::Anthropic => (
             "ANTHROPIC_API_KEY",
             "${ANTHROPIC_BASE_URL:-https://api.anthropic.com}",
             "/v1/messages",
             "  -H \"x-api-key: $ANTHROPIC_API_KEY\" \\\n  -H \"anthropic-version: 2023-06-01\" \\\n",
-            anthropic_body(prompt, model),
+            anthropic_body(prompt, model, cache),
         ),
         Provider::Openai => (
             "OPENAI_API_KEY",
@@ -344,30 +443,48 @@ pub fn curl(prompt: &Prompt, model: &Model) -> String {
     )
 }
 
-/// The whole result: messages, hints, estimated tokens and the cost on every catalog model.
+/// The whole result: messages, hints, estimated tokens and the cost on every catalog model;
+/// with `cache`, for each model whose cache the prefix reaches, the input cost of a first
+/// call (the prefix written to the cache) and of a repeated one (read from it).
 pub fn json_result(
     prompt: &Prompt,
     model: &Model,
     catalog: &Catalog,
     input_tokens: usize,
+    cache: bool,
 ) -> Value {
     let max_tokens = prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS);
+    let prefix_tokens = if cache && prompt.messages.len() + usize::from(prompt.system.is_some()) > 1
+    {
+        Some(catalog::estimate_tokens(&prefix_text(prompt)) as u64)
+    } else {
+        None
+    };
     let costs: Vec<Value> = catalog
         .models
         .iter()
         .chain(model.unlisted.then_some(model))
         .map(|m| {
-            json!({
+            let mut cost = json!({
                 "model": m.id,
                 "input_usd": m.cost(input_tokens as u64, 0).map(round6),
                 "max_output_usd": m.cost(0, u64::from(max_tokens)).map(round6),
                 "max_total_usd": m.cost(input_tokens as u64, u64::from(max_tokens)).map(round6),
                 "price_known": m.input_per_mtok.is_some() && m.output_per_mtok.is_some(),
                 "fits": m.fits(input_tokens as u64, u64::from(max_tokens)),
-            })
+            });
+            if let Some(prefix) = prefix_tokens.filter(|p| m.caches(*p)) {
+                let input = input_tokens as u64;
+                cost["cache"] = json!({
+                    "prefix_tokens": prefix,
+                    "first_call_input_usd": m.cached_input_cost(input, prefix, false).map(round6),
+                    "repeat_call_input_usd": m.cached_input_cost(input, prefix, true).map(round6),
+                });
+            }
+            cost
         })
         .collect();
-    json!({
+    let mut result = json!({
         "recipe": prompt.recipe,
         "model": model.id,
         "hints": prompt.hints,
@@ -380,7 +497,17 @@ pub fn json_result(
         },
         "cost": costs,
         "prices_as_of": catalog.prices_as_of,
-    })
+    });
+    if let Some(schema) = &prompt.output_schema {
+        result["output_schema"] = schema.clone();
+    }
+    result["cache"] = json!({
+        "enabled": cache,
+        "prefix_tokens": prefix_tokens,
+        "marked": cache && model.provider == Provider::Anthropic
+            && prefix_tokens.is_some_and(|p| model.caches(p)),
+    });
+    result
 }
 
 fn round6(x: f64) -> f64 {

@@ -25,6 +25,8 @@ pub struct Target {
     pub model: Option<String>,
     /// Produce it even when the prompt does not fit the model's context window.
     pub force: bool,
+    /// Do not mark a long prefix for prompt caching, nor show cache prices.
+    pub no_cache: bool,
 }
 
 /// How a face tells a person to give a variable's value, for messages: `--var topic=…` on
@@ -184,6 +186,7 @@ impl Session {
             target.format,
             target.model.as_deref(),
             target.force,
+            !target.no_cache,
         )?;
         Ok(Rendered {
             name: self.name.clone(),

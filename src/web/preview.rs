@@ -122,6 +122,7 @@ pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
         format,
         model: model.clone(),
         force: false,
+        no_cache: false,
     };
     let rendered = match session.render(&inputs, &target, &field_naming) {
         Ok(r) => r,

@@ -19,6 +19,8 @@ mod pack_tour;
 mod packs;
 mod readme;
 mod render;
+mod sdk;
+mod structured;
 mod tour;
 mod web;
 mod web_browser;

@@ -135,6 +135,20 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         r.examples.len(),
         r.tests.len()
     );
+    if let Some(o) = &r.output {
+        let fields: Vec<&str> = o
+            .schema
+            .value
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .map(|p| p.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "Answer: JSON with {} (output.schema; API bodies send it as the structured-output setting)",
+            fields.join(", ")
+        );
+    }
     if let Some(sys) = &r.system {
         let _ = writeln!(s, "\nSystem:\n{}", indent(sys));
     }
