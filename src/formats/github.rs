@@ -18,20 +18,7 @@ use crate::yaml::Position;
 pub fn import(path: &Path, notes: &mut Vec<String>) -> Result<Draft> {
     let origin = super::origin(path);
     let text = walk::read_text(path)?;
-    let map = match crate::yaml::from_str::<Value>(&text) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => {
-            return Err(Error::invalid(format!(
-                "{origin}: expected a map with `messages`"
-            )));
-        }
-        Err(e) => {
-            let at = e
-                .position
-                .map_or(String::new(), |p| format!(":{}:{}", p.line, p.column));
-            return Err(Error::invalid(format!("{origin}{at}: {}", e.message)));
-        }
-    };
+    let map = super::yaml_map(&text, &origin, "expected a map with `messages`")?;
     let file = path
         .file_name()
         .and_then(|n| n.to_str())

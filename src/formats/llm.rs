@@ -17,20 +17,11 @@ use crate::yaml::Position;
 pub fn import(path: &Path, notes: &mut Vec<String>) -> Result<Draft> {
     let origin = super::origin(path);
     let text = walk::read_text(path)?;
-    let map = match crate::yaml::from_str::<Value>(&text) {
-        Ok(Value::Object(m)) => m,
-        Ok(_) => {
-            return Err(Error::invalid(format!(
-                "{origin}: an llm template is a map with `system` and/or `prompt`"
-            )));
-        }
-        Err(e) => {
-            let at = e
-                .position
-                .map_or(String::new(), |p| format!(":{}:{}", p.line, p.column));
-            return Err(Error::invalid(format!("{origin}{at}: {}", e.message)));
-        }
-    };
+    let map = super::yaml_map(
+        &text,
+        &origin,
+        "an llm template is a map with `system` and/or `prompt`",
+    )?;
     let stem = path
         .file_stem()
         .and_then(|n| n.to_str())

@@ -326,6 +326,25 @@ pub(crate) fn declare(
     }
 }
 
+/// Reads a YAML file that must be one map (llm templates, GitHub Models prompts); `expected`
+/// says what such a file is, for the error when it is something else.
+pub(crate) fn yaml_map(
+    text: &str,
+    origin: &str,
+    expected: &str,
+) -> Result<serde_json::Map<String, serde_json::Value>> {
+    match crate::yaml::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Object(m)) => Ok(m),
+        Ok(_) => Err(Error::invalid(format!("{origin}: {expected}"))),
+        Err(e) => {
+            let at = e
+                .position
+                .map_or(String::new(), |p| format!(":{}:{}", p.line, p.column));
+            Err(Error::invalid(format!("{origin}{at}: {}", e.message)))
+        }
+    }
+}
+
 /// The display of a source path in messages.
 pub(crate) fn origin(path: &Path) -> String {
     path.display().to_string()
