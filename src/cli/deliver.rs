@@ -117,11 +117,17 @@ pub fn deliver_rendered(
     remember: bool,
 ) -> Result<()> {
     deliver(ctx, rendered.text(), Some(&rendered.prompt), targets, flag)?;
+    print_notes(rendered);
+    super::answers::remember(ctx, rendered, remember);
+    Ok(())
+}
+
+/// Prints what the person should know about a delivered output (`note: …` on standard
+/// error), the same after every way of delivering it.
+pub fn print_notes(rendered: &Rendered) {
     for note in &rendered.output.notes {
         eprintln!("note: {note}");
     }
-    super::answers::remember(ctx, rendered, remember);
-    Ok(())
 }
 
 /// Says where the prompt went when the copy failed.

@@ -36,6 +36,9 @@ pub struct RenderRequest {
     /// is copied or downloaded).
     #[serde(default)]
     pub remember: bool,
+    /// Leave out the prompt-caching marker (as `--no-cache` does).
+    #[serde(default)]
+    pub no_cache: bool,
 }
 
 /// A finished render with its estimate.
@@ -55,6 +58,9 @@ pub struct RenderOk {
     pub max_output_usd: String,
     pub prices_as_of: String,
     pub remembered: bool,
+    /// What to know about this output (e.g. a temperature the model refuses, left out),
+    /// as the command line prints it after `note:`.
+    pub notes: Vec<String>,
     #[serde(skip)]
     pub file_name: String,
 }
@@ -122,7 +128,7 @@ pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
         format,
         model: model.clone(),
         force: false,
-        no_cache: false,
+        no_cache: req.no_cache,
     };
     let rendered = match session.render(&inputs, &target, &field_naming) {
         Ok(r) => r,
@@ -145,6 +151,7 @@ pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
         version: rendered.version,
         format: format_name(format),
         file_name: format!("{}.{}", rendered.name.replace('/', "."), extension(format)),
+        notes: rendered.output.notes.clone(),
         text: rendered.output.text,
         model: estimate.model.id.clone(),
         input_tokens: estimate.input_tokens,

@@ -168,6 +168,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         };
         match done {
             Ok(()) => {
+                deliver::print_notes(&rendered);
                 answers::remember(ctx, &rendered, history);
                 return Ok(());
             }

@@ -215,6 +215,7 @@ pub async fn download(
         format: Some(form.format),
         model: Some(form.model),
         remember: true,
+        no_cache: false,
     };
     match preview::run(&app, &req) {
         Ok(ok) => {
