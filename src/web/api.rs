@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -57,6 +58,19 @@ impl IntoResponse for ApiError {
 }
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// The body of an API request, or the API's own error when it is not JSON of the right shape
+/// (axum's rejection would answer in plain text): the status axum chose, the usual envelope.
+fn body<T>(sent: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+    sent.map(|Json(t)| t).map_err(|rejection| {
+        let e = Error::usage(format!(
+            "the request body was not accepted: {}",
+            rejection.body_text()
+        ))
+        .hint("send JSON with `Content-Type: application/json`, as README's API table shows");
+        (rejection.status(), Json(json!({ "error": error_json(&e) }))).into_response()
+    })
+}
 
 #[derive(Debug, Deserialize)]
 pub struct ListQuery {
@@ -145,7 +159,14 @@ pub async fn show(State(app): State<Arc<App>>, Path(name): Path<String>) -> ApiR
 }
 
 /// `POST /api/render`: a render with its estimate; a failure names the fields at fault.
-pub async fn render(State(app): State<Arc<App>>, Json(req): Json<RenderRequest>) -> Response {
+pub async fn render(
+    State(app): State<Arc<App>>,
+    sent: Result<Json<RenderRequest>, JsonRejection>,
+) -> Response {
+    let req = match body(sent) {
+        Ok(req) => req,
+        Err(refused) => return refused,
+    };
     match preview::run(&app, &req) {
         Ok(ok) => Json(ok).into_response(),
         Err(failed) => (
@@ -166,7 +187,14 @@ pub struct LintRequest {
 }
 
 /// `POST /api/lint`: the errors and warnings `promptbook lint` gives for a recipe text.
-pub async fn lint(Json(req): Json<LintRequest>) -> ApiResult<Value> {
+pub async fn lint(sent: Result<Json<LintRequest>, JsonRejection>) -> Response {
+    match body(sent) {
+        Ok(req) => lint_text(&req).into_response(),
+        Err(refused) => refused,
+    }
+}
+
+fn lint_text(req: &LintRequest) -> ApiResult<Value> {
     let catalog = Catalog::load()?;
     let report = crate::check::lint::lint(req.yaml.as_bytes(), "recipe", &catalog);
     Ok(Json(json!({

@@ -499,6 +499,29 @@ fn the_json_api_lists_searches_shows_renders_and_lints_with_the_command_lines_er
         .json();
     assert_eq!(lint["errors"], 1);
     assert!(lint["diagnostics"][0]["line"].as_u64().is_some(), "{lint}");
+
+    // A body that is not JSON, or sent without saying so, gets the API's error envelope too.
+    let r = server.post_json("/api/render", "{bad");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error"]["kind"], "usage", "{}", r.body);
+    let r = server.raw(
+        &format!(
+            "POST /api/lint HTTP/1.1\nHost: 127.0.0.1:{port}\nOrigin: http://127.0.0.1:{port}\nCookie: {}\nX-CSRF-Token: {}",
+            server.cookie(),
+            server.csrf(),
+            port = server.port
+        ),
+        br#"{"yaml":"name: x"}"#,
+    );
+    assert_eq!(r.status, 415);
+    assert!(
+        r.json()["error"]["hints"][0]
+            .as_str()
+            .unwrap()
+            .contains("Content-Type: application/json"),
+        "{}",
+        r.body
+    );
 }
 
 #[test]
