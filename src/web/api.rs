@@ -61,14 +61,14 @@ type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// The body of an API request, or the API's own error when it is not JSON of the right shape
 /// (axum's rejection would answer in plain text): the status axum chose, the usual envelope.
-fn body<T>(sent: Result<Json<T>, JsonRejection>) -> Result<T, Response> {
+fn body<T>(sent: Result<Json<T>, JsonRejection>) -> Result<T, Box<Response>> {
     sent.map(|Json(t)| t).map_err(|rejection| {
         let e = Error::usage(format!(
             "the request body was not accepted: {}",
             rejection.body_text()
         ))
         .hint("send JSON with `Content-Type: application/json`, as README's API table shows");
-        (rejection.status(), Json(json!({ "error": error_json(&e) }))).into_response()
+        Box::new((rejection.status(), Json(json!({ "error": error_json(&e) }))).into_response())
     })
 }
 
@@ -165,7 +165,7 @@ pub async fn render(
 ) -> Response {
     let req = match body(sent) {
         Ok(req) => req,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     match preview::run(&app, &req) {
         Ok(ok) => Json(ok).into_response(),
@@ -190,7 +190,7 @@ pub struct LintRequest {
 pub async fn lint(sent: Result<Json<LintRequest>, JsonRejection>) -> Response {
     match body(sent) {
         Ok(req) => lint_text(&req).into_response(),
-        Err(refused) => refused,
+        Err(refused) => *refused,
     }
 }
 
