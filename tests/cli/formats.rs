@@ -692,3 +692,21 @@ fn an_import_reports_what_each_file_became_and_what_was_not_carried() {
         .stdout_has("argument-hint: \"[pr-number] [priority]\"")
         .stdout_has("Review pull request #$1 with priority $2.");
 }
+
+/// Importing a file whose name is already taken stores a new version of that recipe, and says
+/// so with the way back: an unrelated recipe of the same name is never replaced silently.
+#[test]
+fn an_import_onto_a_taken_name_says_how_to_undo_it() {
+    let env = Env::new();
+    env.write("notes.yaml", "prompt: Summarise $input\n");
+    env.cmd(&["import", "notes.yaml", "--from", "llm"])
+        .ok()
+        .stderr_has("added notes");
+    env.write("notes.yaml", "prompt: Translate $input\n");
+    env.cmd(&["import", "notes.yaml", "--from", "llm"])
+        .ok()
+        .stderr_has(
+            "updated notes (now version 2): a recipe of that name was already in the library",
+        )
+        .stderr_has("`promptbook revert notes 1` undoes it");
+}

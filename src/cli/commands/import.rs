@@ -114,7 +114,11 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         match o {
             AddOutcome::Added { name } => eprintln!("added {name}"),
             AddOutcome::Updated { name, version } => {
-                eprintln!("updated {name} (now version {version})")
+                // The name was taken, perhaps by an unrelated recipe: say how to go back.
+                eprintln!(
+                    "updated {name} (now version {version}): a recipe of that name was already in the library; `promptbook diff {name}` shows the change, `promptbook revert {name} {}` undoes it",
+                    version - 1
+                )
             }
             AddOutcome::Unchanged { name, version } => {
                 eprintln!("unchanged {name}: identical to stored version {version}")
