@@ -286,7 +286,12 @@ fn check_accepted(recipe: Recipe, yaml: &str, origin: &str) {
         .unwrap_or_else(|e| panic!("an accepted recipe is refused for rendering: {e:?}"));
     assert_eq!(quick.def.variables, recipe.def.variables);
     if rendered.is_ok() {
-        let session = Session::from_parsed(recipe.name().to_string(), 1, Arc::new(recipe));
+        let session = Session::from_parsed(
+            recipe.name().to_string(),
+            1,
+            Arc::new(recipe),
+            Default::default(),
+        );
         let given = least_given(session.recipe());
         for format in [
             crate::Format::Text,
@@ -510,7 +515,12 @@ proptest! {
                 assert_error(&e.to_error(&recipe, &|n| format!("--var {n}=…")));
             }
         }
-        let session = Session::from_parsed(recipe.name().to_string(), 1, recipe.clone());
+        let session = Session::from_parsed(
+            recipe.name().to_string(),
+            1,
+            recipe.clone(),
+            Default::default(),
+        );
         let naming = |n: &str| format!("--var {n}=…");
         if let Err(e) = session.check(&given, &naming) {
             assert_error(&e);

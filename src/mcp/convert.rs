@@ -260,6 +260,7 @@ mod tests {
             ],
             hints: Default::default(),
             output_schema: None,
+            snippets: Vec::new(),
         };
         let m = messages(&p);
         let got: Vec<(model::Role, String)> = m

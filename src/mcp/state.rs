@@ -150,7 +150,13 @@ impl Served {
                 }
             )));
         }
-        Ok(Session::from_parsed(stored.name, stored.version, recipe))
+        let snippets = lock(&self.lib).snippets_for(&recipe, pack)?;
+        Ok(Session::from_parsed(
+            stored.name,
+            stored.version,
+            recipe,
+            snippets,
+        ))
     }
 
     fn unknown(&self, name: &str) -> Error {

@@ -7,6 +7,7 @@ pub mod output;
 pub mod render_form;
 pub mod scaffold;
 pub mod schema;
+pub mod snippet;
 pub mod template_refs;
 mod types;
 pub mod values;
@@ -134,6 +135,15 @@ pub struct Compiled {
     pub messages: Vec<(Role, Template)>,
     /// The templates place the examples themselves (`{{#each examples}}`).
     pub places_examples: bool,
+    /// The snippets the templates include, in order, where each `{{> name}}` stands.
+    pub snippets: Vec<SnippetUse>,
+}
+
+/// One `{{> name}}` in a template: the snippet's name as written, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetUse {
+    pub name: String,
+    pub position: Position,
 }
 
 /// A parsed, validated recipe with its templates compiled.
@@ -463,55 +473,86 @@ fn validate_variables(def: &RecipeFile, broken: &[String], out: &mut Vec<Diagnos
     }
 }
 
+/// Compiles one template field, reporting its problems at their place in the file; returns
+/// the template with the variables and snippets it uses (positions in the file).
+pub(crate) fn compile_field(
+    field: &str,
+    t: &Located<String>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Template, Uses)> {
+    if let Some(p) = template_refs::too_deep(&t.value) {
+        out.push(
+            Diagnostic::error(
+                format!("in `{field}`: {}", p.message),
+                Some(file_position(t.position, p.line, p.column)),
+            )
+            .hint("split the template or flatten its blocks; README.md lists the limits"),
+        );
+        return None;
+    }
+    match compile_template(&t.value) {
+        Ok(template) => {
+            let refs = template_refs::collect(&template);
+            for p in refs.problems {
+                out.push(
+                    Diagnostic::error(
+                        format!("in `{field}`: {}", p.message),
+                        Some(file_position(t.position, p.line, p.column)),
+                    )
+                    .hint(
+                        "templates may use variables, if/unless/each/with, the helpers listed and snippets (`{{> name}}`); braces meant as text are written `\\{{`",
+                    ),
+                );
+            }
+            let uses = Uses {
+                vars: refs
+                    .vars
+                    .into_iter()
+                    .map(|v| (v.name, file_position(t.position, v.line, v.column)))
+                    .collect(),
+                snippets: refs
+                    .snippets
+                    .into_iter()
+                    .map(|v| SnippetUse {
+                        name: v.name,
+                        position: file_position(t.position, v.line, v.column),
+                    })
+                    .collect(),
+            };
+            Some((template, uses))
+        }
+        Err(e) => {
+            let (line, column) = e.pos().unwrap_or((1, 1));
+            out.push(
+                Diagnostic::error(
+                    format!("in `{field}`: template syntax error: {}", first_line(&e.reason().to_string())),
+                    Some(file_position(t.position, line, column)),
+                )
+                .hint("check that every `{{` has a matching `}}` and every `{{#block}}` its `{{/block}}`; braces meant as text are written `\\{{`"),
+            );
+            None
+        }
+    }
+}
+
+/// What a template uses: root variables and snippets, with their positions in the file.
+#[derive(Debug, Clone, Default)]
+pub struct Uses {
+    pub vars: Vec<(String, Position)>,
+    pub snippets: Vec<SnippetUse>,
+}
+
 fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
     let mut compiled = Compiled::default();
     let mut used: Vec<(String, Position)> = Vec::new();
-    let mut compile = |field: &str,
-                       t: &Located<String>,
-                       out: &mut Vec<Diagnostic>|
-     -> Option<Template> {
-        if let Some(p) = template_refs::too_deep(&t.value) {
-            out.push(
-                Diagnostic::error(
-                    format!("in `{field}`: {}", p.message),
-                    Some(file_position(t.position, p.line, p.column)),
-                )
-                .hint("split the template or flatten its blocks; README.md lists the limits"),
-            );
-            return None;
-        }
-        match compile_template(&t.value) {
-            Ok(template) => {
-                let refs = template_refs::collect(&template);
-                for p in refs.problems {
-                    out.push(
-                        Diagnostic::error(
-                            format!("in `{field}`: {}", p.message),
-                            Some(file_position(t.position, p.line, p.column)),
-                        )
-                        .hint(
-                            "recipes may use variables, if/unless/each/with and the helpers listed; braces meant as text are written `\\{{`",
-                        ),
-                    );
-                }
-                for v in refs.vars {
-                    used.push((v.name, file_position(t.position, v.line, v.column)));
-                }
-                Some(template)
-            }
-            Err(e) => {
-                let (line, column) = e.pos().unwrap_or((1, 1));
-                out.push(
-                    Diagnostic::error(
-                        format!("in `{field}`: template syntax error: {}", first_line(&e.reason().to_string())),
-                        Some(file_position(t.position, line, column)),
-                    )
-                    .hint("check that every `{{` has a matching `}}` and every `{{#block}}` its `{{/block}}`; braces meant as text are written `\\{{`"),
-                );
-                None
-            }
-        }
-    };
+    let mut snippets: Vec<SnippetUse> = Vec::new();
+    let mut compile =
+        |field: &str, t: &Located<String>, out: &mut Vec<Diagnostic>| -> Option<Template> {
+            let (template, uses) = compile_field(field, t, out)?;
+            used.extend(uses.vars);
+            snippets.extend(uses.snippets);
+            Some(template)
+        };
     if let Some(s) = &def.system {
         compiled.system = compile("system", s, out);
     }
@@ -545,6 +586,7 @@ fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
             }
         }
     }
+    compiled.snippets = snippets;
     for (name, position) in used {
         if name == EXAMPLES_VAR {
             compiled.places_examples = true;

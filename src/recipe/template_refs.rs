@@ -2,7 +2,9 @@
 //! template that uses an undeclared variable is rejected when the recipe is added.
 
 use handlebars::Path;
-use handlebars::template::{HelperTemplate, Parameter, Template, TemplateElement};
+use handlebars::template::{
+    DecoratorTemplate, HelperTemplate, Parameter, Template, TemplateElement,
+};
 
 /// Helpers a template may call: Handlebars' built-ins without side effects, and ours.
 pub const KNOWN_HELPERS: &[&str] = &[
@@ -29,11 +31,30 @@ pub struct Unsupported {
     pub column: usize,
 }
 
-/// What a template reads at the root of its context, and what it does that is not allowed.
+/// A snippet a template includes (`{{> name}}`), at a 1-based line and column of the
+/// template text. `name` is as written: `brand-voice`, or `team/brand-voice` for a pack's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetRef {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What a template reads at the root of its context, the snippets it includes, and what it
+/// does that is not allowed.
 #[derive(Debug, Default)]
 pub struct TemplateRefs {
     pub vars: Vec<VarRef>,
+    pub snippets: Vec<SnippetRef>,
     pub problems: Vec<Unsupported>,
+}
+
+/// Whether `name` can name a snippet in `{{> name}}`: kebab-case, or `pack/name`.
+pub fn is_snippet_name(name: &str) -> bool {
+    match name.split_once('/') {
+        Some((pack, bare)) => super::is_kebab(pack) && super::is_kebab(bare),
+        None => super::is_kebab(name),
+    }
 }
 
 /// The most blocks (`{{#if}}`, `{{#each}}`, …) open at once in a template, and the most
@@ -151,13 +172,12 @@ fn walk(template: &Template, depth: usize, parent: (usize, usize), refs: &mut Te
                 helper(h, depth, pos, false, refs)
             }
             TemplateElement::HelperBlock(h) => helper(h, depth, pos, true, refs),
-            TemplateElement::PartialExpression(_) | TemplateElement::PartialBlock(_) => {
-                refs.problems.push(Unsupported {
-                    message: "partials (`{{> name}}`) are not supported in recipes".into(),
-                    line: pos.0,
-                    column: pos.1,
-                })
-            }
+            TemplateElement::PartialExpression(d) => snippet(d, depth, pos, refs),
+            TemplateElement::PartialBlock(_) => refs.problems.push(Unsupported {
+                message: "partial blocks (`{{#> name}}…{{/name}}`) are not supported; include a snippet with `{{> name}}`".into(),
+                line: pos.0,
+                column: pos.1,
+            }),
             TemplateElement::DecoratorExpression(_) | TemplateElement::DecoratorBlock(_) => {
                 refs.problems.push(Unsupported {
                     message: "decorators (`{{* name}}`) are not supported in recipes".into(),
@@ -168,6 +188,47 @@ fn walk(template: &Template, depth: usize, parent: (usize, usize), refs: &mut Te
             _ => {}
         }
     }
+}
+
+/// Records `{{> name}}`: a snippet, which reads the recipe's variables, so it takes no
+/// arguments and stands where the context is the recipe's own (outside each/with).
+fn snippet(d: &DecoratorTemplate, depth: usize, pos: (usize, usize), refs: &mut TemplateRefs) {
+    let mut problem = |message: String| {
+        refs.problems.push(Unsupported {
+            message,
+            line: pos.0,
+            column: pos.1,
+        })
+    };
+    let name = match &d.name {
+        Parameter::Name(n) => n.clone(),
+        Parameter::Path(p) => raw_path(p).to_string(),
+        Parameter::Literal(serde_json::Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    if !is_snippet_name(&name) {
+        problem(format!(
+            "`{{{{> {name}}}}}` does not name a snippet: snippet names are kebab-case, e.g. `{{{{> brand-voice}}}}` (or `{{{{> pack/brand-voice}}}}`)"
+        ));
+        return;
+    }
+    if !d.params.is_empty() || !d.hash.is_empty() {
+        problem(format!(
+            "`{{{{> {name}}}}}` is given arguments, but a snippet takes none: it reads the recipe's own variables"
+        ));
+        return;
+    }
+    if depth > 0 {
+        problem(format!(
+            "`{{{{> {name}}}}}` stands inside `{{{{#each}}}}` or `{{{{#with}}}}`, where the recipe's variables are out of reach; include the snippet outside the block"
+        ));
+        return;
+    }
+    refs.snippets.push(SnippetRef {
+        name,
+        line: pos.0,
+        column: pos.1,
+    });
 }
 
 fn helper(
@@ -326,10 +387,28 @@ mod tests {
     }
 
     #[test]
-    fn rejects_unknown_helpers_and_partials() {
-        let t = Template::compile("{{shout x}} {{> other}}").unwrap();
+    fn rejects_unknown_helpers_and_partial_blocks() {
+        let t = Template::compile("{{shout x}} {{#> other}}x{{/other}}").unwrap();
         let refs = collect(&t);
         assert_eq!(refs.problems.len(), 2);
         assert!(refs.problems[0].message.contains("unknown helper `shout`"));
+        assert!(refs.problems[1].message.contains("partial blocks"));
+    }
+
+    #[test]
+    fn snippets_are_found_and_misuses_refused() {
+        let t = Template::compile(
+            "{{> brand-voice}}\n{{#if a}}{{> team/house-style}}{{/if}}\n{{> x tone=\"a\"}}{{#each l}}{{> y}}{{/each}}{{> Bad_Name}}",
+        )
+        .unwrap();
+        let refs = collect(&t);
+        let names: Vec<_> = refs.snippets.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["brand-voice", "team/house-style"]);
+        assert_eq!((refs.snippets[1].line, refs.snippets[1].column), (2, 10));
+        let problems: Vec<_> = refs.problems.iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("is given arguments"));
+        assert!(problems[1].contains("inside `{{#each}}`"));
+        assert!(problems[2].contains("does not name a snippet"));
     }
 }

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 pub use resolve::{Input, ResolveError, check_given, resolve};
 
 use crate::error::{Error, Result};
+use crate::recipe::snippet::{SnippetSet, UsedSnippet};
 use crate::recipe::{ExampleInput, ModelHints, Recipe, Role};
 
 /// One turn of the rendered conversation.
@@ -39,6 +40,9 @@ pub struct Prompt {
     /// The JSON Schema the answer must follow (the recipe's `output.schema`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub output_schema: Option<Value>,
+    /// The snippet versions the templates included, so the render can be reproduced.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub snippets: Vec<UsedSnippet>,
 }
 
 impl Prompt {
@@ -130,7 +134,8 @@ fn join_helper(
 }
 
 /// Renders a compiled template with the shared registry (strict, no escaping). The template
-/// is rendered in place, not registered: registering clones it.
+/// is rendered in place, not registered: registering clones it. The snippets of the render
+/// under way are registered (see [`with_snippets`]), which is how `{{> name}}` finds them.
 fn render_template(template: &handlebars::template::Template, ctx: &Context) -> Result<String> {
     REGISTRY.with(|cell| {
         let mut slot = cell.borrow_mut();
@@ -155,8 +160,67 @@ fn trim_end_owned(mut s: String) -> String {
     s
 }
 
-/// Renders `recipe` with `values` (from [`resolve`]) into a conversation.
+/// Renders `recipe` with `values` (from [`resolve`]) into a conversation. For a recipe that
+/// includes snippets, use [`render_with`].
 pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
+    render_with(recipe, values, &SnippetSet::default())
+}
+
+/// Renders `recipe` with `values`, its `{{> name}}` taken from `snippets` (gathered by the
+/// store for the recipe's place, and checked: a name missing from it fails the render).
+pub fn render_with(
+    recipe: &Recipe,
+    values: &Map<String, Value>,
+    snippets: &SnippetSet,
+) -> Result<Prompt> {
+    if let Some(missing) = recipe
+        .compiled
+        .snippets
+        .iter()
+        .find(|u| !snippets.found.contains_key(&u.name))
+    {
+        return Err(Error::invalid(format!(
+            "`{}` includes the snippet `{}`, which is not in the library",
+            recipe.name(),
+            missing.name
+        ))
+        .hint("add it with `promptbook snippet add FILE`, or edit the recipe to leave it out"));
+    }
+    with_snippets(snippets, || render_registered(recipe, values, snippets))
+}
+
+/// Runs `f` with `snippets` registered as partials, and unregisters them afterwards, so
+/// one render's snippets never leak into the next (which may be another pack's).
+fn with_snippets<T>(snippets: &SnippetSet, f: impl FnOnce() -> T) -> T {
+    struct Clear;
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            REGISTRY.with(|cell| {
+                if let Some(hb) = cell.borrow_mut().as_mut() {
+                    hb.clear_templates();
+                }
+            });
+        }
+    }
+    if snippets.found.is_empty() {
+        return f();
+    }
+    REGISTRY.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let hb = slot.get_or_insert_with(new_registry);
+        for (name, found) in &snippets.found {
+            hb.register_template(name, found.snippet.template.clone());
+        }
+    });
+    let _clear = Clear;
+    f()
+}
+
+fn render_registered(
+    recipe: &Recipe,
+    values: &Map<String, Value>,
+    snippets: &SnippetSet,
+) -> Result<Prompt> {
     let mut ctx = Value::Object(values.clone());
     let examples = &recipe.examples;
     let mut example_turns = Vec::new();
@@ -225,6 +289,7 @@ pub fn render(recipe: &Recipe, values: &Map<String, Value>) -> Result<Prompt> {
         messages,
         hints: recipe.model.clone(),
         output_schema: recipe.output.as_ref().map(|o| o.schema.value.clone()),
+        snippets: snippets.used(&recipe.compiled.snippets),
     })
 }
 

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::error::Result;
+use crate::recipe::snippet::SnippetSet;
 use crate::recipe::{Recipe, VarType};
 use crate::render::targets::{self, Format};
-use crate::render::{Input, Prompt, check_given, render, resolve};
+use crate::render::{Input, Prompt, check_given, render_with, resolve};
 use crate::store::Library;
 
 /// What to produce and for which model.
@@ -33,12 +34,14 @@ pub struct Target {
 /// the command line, "argument `topic`" in MCP, "the field topic" on the web page.
 pub type Naming<'a> = &'a dyn Fn(&str) -> String;
 
-/// A recipe loaded for rendering, remembering which stored version it is.
+/// A recipe loaded for rendering, remembering which stored version it is, with the
+/// snippets it includes as the library has them now.
 #[derive(Debug, Clone)]
 pub struct Session {
     name: String,
     version: u32,
     recipe: Arc<Recipe>,
+    snippets: SnippetSet,
 }
 
 /// Earlier answers for a recipe that still fit its current version.
@@ -69,24 +72,40 @@ pub struct Rendered {
 impl Session {
     /// Loads the current version of `name` (`pack/recipe` or a bare name) for rendering:
     /// one indexed read, no YAML parse when the stored render form is valid.
+    /// The snippets it includes are read too (one indexed read each, none when it includes
+    /// none).
     pub fn open(library: &Library, name: &str) -> Result<Session> {
         let stored = library.get(name)?;
         let recipe = stored.parse_for_render()?;
+        let snippets = library.snippets_for(&recipe, stored.pack.as_deref())?;
         Ok(Session {
             name: stored.name,
             version: stored.version,
             recipe: Arc::new(recipe),
+            snippets,
         })
     }
 
     /// A session over a recipe the face already holds parsed (the MCP server caches them by
-    /// content hash).
-    pub fn from_parsed(name: String, version: u32, recipe: Arc<Recipe>) -> Session {
+    /// content hash) and the snippets it includes, read fresh (`Library::snippets_for`):
+    /// they change without the recipe.
+    pub fn from_parsed(
+        name: String,
+        version: u32,
+        recipe: Arc<Recipe>,
+        snippets: SnippetSet,
+    ) -> Session {
         Session {
             name,
             version,
             recipe,
+            snippets,
         }
+    }
+
+    /// The snippets the recipe includes, as found for it.
+    pub fn snippets(&self) -> &SnippetSet {
+        &self.snippets
     }
 
     /// The recipe: its variables in declaration order, hints, templates.
@@ -168,7 +187,7 @@ impl Session {
         naming: Naming,
     ) -> Result<(Map<String, Value>, Prompt)> {
         let values = resolve(&self.recipe, given).map_err(|e| e.to_error(&self.recipe, naming))?;
-        let prompt = render(&self.recipe, &values)?;
+        let prompt = render_with(&self.recipe, &values, &self.snippets)?;
         Ok((self.in_order(values), prompt))
     }
 

@@ -12,6 +12,7 @@ const STEPS: &[&str] = &[
     include_str!("../../schema/sqlite/0002_fill_history.sql"),
     include_str!("../../schema/sqlite/0003_packs.sql"),
     include_str!("../../schema/sqlite/0004_render_form.sql"),
+    include_str!("../../schema/sqlite/0005_snippets.sql"),
 ];
 
 /// The migrations to apply. They run with foreign keys off (see `Library::open`), so each is

@@ -14,6 +14,7 @@ pub mod packs;
 pub mod provenance;
 mod read;
 mod search;
+pub mod snippets;
 mod sql;
 mod write;
 
@@ -28,6 +29,7 @@ use crate::recipe::Recipe;
 pub use answers::LastAnswers;
 pub use edit::SaveOutcome;
 pub use search::Selection;
+pub use snippets::{SnippetSummary, StoredSnippet};
 
 include!(concat!(env!("OUT_DIR"), "/starter.rs"));
 

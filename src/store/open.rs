@@ -247,7 +247,9 @@ mod tests {
             .expect("a new version has a render form");
         let old = Connection::open(&path).unwrap();
         old.execute_batch(
-            "ALTER TABLE recipe_versions DROP COLUMN render_form; PRAGMA user_version = 3;",
+            "DROP TABLE pack_snippets; DROP TABLE recipe_snippets; DROP TABLE snippet_versions;
+             DROP TABLE snippets;
+             ALTER TABLE recipe_versions DROP COLUMN render_form; PRAGMA user_version = 3;",
         )
         .unwrap();
         drop(old);

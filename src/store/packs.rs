@@ -322,7 +322,7 @@ impl Library {
     }
 }
 
-fn step(tx: &Transaction<'_>, pack: &str, step: &PackStep<'_>) -> rusqlite::Result<Done> {
+fn step(tx: &Transaction<'_>, pack: &str, step: &PackStep<'_>) -> Sql<Done> {
     Ok(match *step {
         PackStep::Add(f) => {
             let put = put_in(tx, pack, &f.recipe, &f.yaml)?;

@@ -63,6 +63,7 @@ pub(super) fn delete(tx: &rusqlite::Transaction<'_>, id: i64) -> rusqlite::Resul
     tx.execute("DELETE FROM recipes_fts WHERE rowid = ?1", [id])?;
     tx.execute("DELETE FROM fill_history WHERE recipe_id = ?1", [id])?;
     tx.execute("DELETE FROM recipe_tags WHERE recipe_id = ?1", [id])?;
+    tx.execute("DELETE FROM recipe_snippets WHERE recipe_id = ?1", [id])?;
     tx.execute("DELETE FROM recipe_versions WHERE recipe_id = ?1", [id])?;
     tx.execute("DELETE FROM recipes WHERE id = ?1", [id])?;
     Ok(())
@@ -109,7 +110,7 @@ pub(super) fn put_in(
     namespace: &str,
     recipe: &Recipe,
     yaml: &str,
-) -> rusqlite::Result<Put> {
+) -> Sql<Put> {
     let name = address(namespace, recipe.name());
     let hash = content_hash(yaml);
     let existing: Option<(i64, u32, String)> = tx
@@ -173,7 +174,7 @@ pub(super) fn write_version(
     yaml: &str,
     hash: &str,
     becomes: Becomes,
-) -> rusqlite::Result<u32> {
+) -> Sql<u32> {
     let version: u32 = tx
         .prepare_cached(
             "SELECT coalesce(max(version), 0) + 1 FROM recipe_versions WHERE recipe_id = ?1",
@@ -186,6 +187,13 @@ pub(super) fn write_version(
     .execute(params![id, version, yaml, hash, recipe.render_form()])?;
     if becomes == Becomes::History {
         return Ok(version);
+    }
+    super::snippets::record_uses(tx, id, recipe)?;
+    if !recipe.compiled.snippets.is_empty() {
+        let namespace: String = tx
+            .prepare_cached("SELECT namespace FROM recipes WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))?;
+        super::snippets::check_recipe(tx, &namespace, &address(&namespace, recipe.name()), recipe)?;
     }
     let tags = serde_json::to_string(&recipe.tags).unwrap_or_else(|_| "[]".into());
     tx.prepare_cached(&format!(
