@@ -269,7 +269,7 @@ fn assert_error(e: &Error) {
 /// What every accepted recipe must do: render with its least values (or refuse with a
 /// message), read back from its render form alike, and render to every format.
 fn check_accepted(recipe: Recipe, yaml: &str, origin: &str) {
-    let rendered = render_with_defaults(&recipe);
+    let rendered = render_with_defaults(&recipe, &Default::default());
     if let Err(e) = &rendered {
         assert_error(e);
     }
@@ -277,7 +277,7 @@ fn check_accepted(recipe: Recipe, yaml: &str, origin: &str) {
     let again = Recipe::from_render_form(Some(&form), yaml, origin)
         .unwrap_or_else(|e| panic!("the render form of an accepted recipe is refused: {e:?}"));
     assert_eq!(again.def.variables, recipe.def.variables);
-    match (&rendered, render_with_defaults(&again)) {
+    match (&rendered, render_with_defaults(&again, &Default::default())) {
         (Ok(a), Ok(b)) => assert_eq!(a, &b, "the render form renders differently"),
         (Err(a), Err(b)) => assert_eq!(a.message, b.message),
         (a, b) => panic!("the render form disagrees: {a:?} / {b:?}"),
@@ -486,7 +486,12 @@ proptest! {
             Ok(recipe) => check_accepted(recipe, std::str::from_utf8(&bytes).unwrap(), file),
             Err(inv) => assert_refusal(&inv),
         }
-        let report = lint::lint(&bytes, file, &crate::catalog::Catalog::shipped());
+        let report = lint::lint(
+            &bytes,
+            file,
+            &crate::catalog::Catalog::shipped(),
+            &lint::no_snippets,
+        );
         for d in &report.diagnostics {
             prop_assert!(!d.message.trim().is_empty());
         }
@@ -623,7 +628,7 @@ proptest! {
         let form = String::from_utf8_lossy(&form);
         match Recipe::from_render_form(Some(&form), yaml, file) {
             Ok(r) => {
-                if let Err(e) = render_with_defaults(&r) {
+                if let Err(e) = render_with_defaults(&r, &Default::default()) {
                     assert_error(&e);
                 }
             }
@@ -683,7 +688,7 @@ proptest! {
         let yaml = recipe_with_template(&template, None);
         match Recipe::parse(&yaml, "t.yaml") {
             Ok(recipe) => {
-                if let Err(e) = render_with_defaults(&recipe) {
+                if let Err(e) = render_with_defaults(&recipe, &Default::default()) {
                     assert_error(&e);
                 }
             }

@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{self, Catalog, DEFAULT_MAX_TOKENS};
+use crate::recipe::snippet::{self, SnippetSet};
 use crate::recipe::{Diagnostic, Recipe, Severity, VarType, template_refs};
 use crate::render::targets::group;
-use crate::render::{Input, Prompt, render, resolve};
+use crate::render::{Input, Prompt, render_with, resolve};
 use crate::yaml::Position;
 
 /// The findings for one recipe file.
@@ -39,14 +40,49 @@ impl LintReport {
     }
 }
 
+/// How lint finds the snippets a recipe includes: in the library, for the place the recipe
+/// would be stored (the store is above this layer, so the face passes it in).
+pub type FindSnippets<'a> = &'a dyn Fn(&Recipe) -> crate::Result<SnippetSet>;
+
+/// Finds no snippets: for checking a recipe with no library at hand.
+pub fn no_snippets(_: &Recipe) -> crate::Result<SnippetSet> {
+    Ok(SnippetSet::default())
+}
+
 /// Lints a recipe file's bytes. Invalid files report their errors (warnings need a recipe
-/// that parses); valid ones report the warnings below.
-pub fn lint(bytes: &[u8], origin: &str, catalog: &Catalog) -> LintReport {
+/// that parses); valid ones report the problems with the snippets they include (from
+/// `snippets`) and the warnings below.
+pub fn lint(
+    bytes: &[u8],
+    origin: &str,
+    catalog: &Catalog,
+    snippets: FindSnippets<'_>,
+) -> LintReport {
     let (recipe, mut diagnostics) = match Recipe::parse_bytes(bytes, origin) {
         Err(invalid) => (None, invalid.diagnostics),
         Ok(recipe) => {
             let source = std::str::from_utf8(bytes).expect("checked by parse_bytes");
-            let found = warnings(&recipe, source, catalog);
+            let mut found = Vec::new();
+            let set = if recipe.compiled.snippets.is_empty() {
+                SnippetSet::default()
+            } else {
+                match snippets(&recipe) {
+                    Ok(set) => set,
+                    Err(e) => {
+                        found.push(Diagnostic::error(
+                            format!("the library's snippets could not be read: {}", e.message),
+                            None,
+                        ));
+                        SnippetSet::default()
+                    }
+                }
+            };
+            let problems = snippet::problems_in(&recipe, &set);
+            let renders = problems.is_empty();
+            found.extend(problems);
+            if renders {
+                found.extend(warnings(&recipe, source, catalog, &set));
+            }
             (Some(recipe.name().to_string()), found)
         }
     };
@@ -64,9 +100,15 @@ pub fn lint(bytes: &[u8], origin: &str, catalog: &Catalog) -> LintReport {
 /// The warnings for a valid recipe whose file text is `source`: unused variables, no
 /// description, no examples, a default render over the preferred model's window, and
 /// template text that Handlebars reads but that will not reach the model.
-pub fn warnings(recipe: &Recipe, source: &str, catalog: &Catalog) -> Vec<Diagnostic> {
+/// `snippets` are the snippets the recipe includes (see [`FindSnippets`]).
+pub fn warnings(
+    recipe: &Recipe,
+    source: &str,
+    catalog: &Catalog,
+    snippets: &SnippetSet,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    unused_variables(recipe, &mut out);
+    unused_variables(recipe, snippets, &mut out);
     if recipe.description.trim().is_empty() {
         out.push(
             Diagnostic::warning(
@@ -86,7 +128,7 @@ pub fn warnings(recipe: &Recipe, source: &str, catalog: &Catalog) -> Vec<Diagnos
             ),
         );
     }
-    context_window(recipe, source, catalog, &mut out);
+    context_window(recipe, source, catalog, snippets, &mut out);
     hidden_template_text(recipe, &mut out);
     out
 }
@@ -117,11 +159,16 @@ fn templates(recipe: &Recipe) -> Vec<(String, &Template, &str, Position)> {
     out
 }
 
-fn unused_variables(recipe: &Recipe, out: &mut Vec<Diagnostic>) {
+fn unused_variables(recipe: &Recipe, snippets: &SnippetSet, out: &mut Vec<Diagnostic>) {
     let mut used = std::collections::HashSet::new();
     for (_, t, _, _) in templates(recipe) {
         for v in template_refs::collect(t).vars {
             used.insert(v.name);
+        }
+    }
+    for found in snippets.found.values() {
+        for (v, _) in &found.snippet.uses.vars {
+            used.insert(v.clone());
         }
     }
     for (name, var) in &recipe.variables {
@@ -164,11 +211,11 @@ fn least_values(recipe: &Recipe) -> Vec<(String, Input)> {
         .collect()
 }
 
-/// Renders the recipe with its defaults (see [`least_values`]).
-pub fn render_with_defaults(recipe: &Recipe) -> crate::Result<Prompt> {
+/// Renders the recipe with its defaults (see [`least_values`]) and `snippets`.
+pub fn render_with_defaults(recipe: &Recipe, snippets: &SnippetSet) -> crate::Result<Prompt> {
     let values = resolve(recipe, &least_values(recipe))
         .map_err(|e| e.to_error(recipe, &|n| format!("a default for `{n}`")))?;
-    render(recipe, &values)
+    render_with(recipe, &values, snippets)
 }
 
 /// The warning for a `model.prefer` the catalog does not know: it is still used as given
@@ -197,13 +244,19 @@ pub fn unknown_model(recipe: &Recipe, source: &str, catalog: &Catalog) -> Option
     )
 }
 
-fn context_window(recipe: &Recipe, source: &str, catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+fn context_window(
+    recipe: &Recipe,
+    source: &str,
+    catalog: &Catalog,
+    snippets: &SnippetSet,
+    out: &mut Vec<Diagnostic>,
+) {
     let prefer_at = nested_key_position(source, "model", "prefer");
     let at = prefer_at
         .or_else(|| key_position(source, "prompt"))
         .or_else(|| key_position(source, "messages"))
         .unwrap_or(recipe.def.name.position);
-    let prompt = match render_with_defaults(recipe) {
+    let prompt = match render_with_defaults(recipe, snippets) {
         Ok(p) => p,
         Err(e) => {
             out.push(
@@ -362,7 +415,7 @@ mod tests {
     const GOOD: &str = "name: demo\ntitle: Demo\ndescription: A demo.\nmodel:\n  prefer: haiku\nvariables:\n  topic: { type: string, required: true }\nprompt: |\n  About {{topic}}.\nexamples:\n  - input: { topic: cats }\n    output: Cats.\n";
 
     fn messages(src: &str) -> Vec<String> {
-        lint(src.as_bytes(), "x.yaml", &Catalog::shipped())
+        lint(src.as_bytes(), "x.yaml", &Catalog::shipped(), &no_snippets)
             .diagnostics
             .iter()
             .map(|d| {

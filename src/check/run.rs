@@ -7,9 +7,10 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{self, Catalog, Provider};
+use crate::recipe::snippet::SnippetSet;
 use crate::recipe::{Recipe, TestCase};
 use crate::render::targets::{anthropic_body, group};
-use crate::render::{Input, Prompt, render, resolve};
+use crate::render::{Input, Prompt, render_with, resolve};
 
 /// One expectation that did not hold.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -56,7 +57,8 @@ impl CaseResult {
 }
 
 /// Runs every test case of `recipe`.
-pub fn run_tests(recipe: &Recipe, catalog: &Catalog) -> Vec<CaseResult> {
+/// `snippets` are the snippets the recipe includes, as the library has them.
+pub fn run_tests(recipe: &Recipe, catalog: &Catalog, snippets: &SnippetSet) -> Vec<CaseResult> {
     recipe
         .tests
         .iter()
@@ -64,12 +66,17 @@ pub fn run_tests(recipe: &Recipe, catalog: &Catalog) -> Vec<CaseResult> {
         .map(|(i, case)| CaseResult {
             index: i + 1,
             name: case.name.clone(),
-            failures: run_case(recipe, case, catalog),
+            failures: run_case(recipe, case, catalog, snippets),
         })
         .collect()
 }
 
-fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure> {
+fn run_case(
+    recipe: &Recipe,
+    case: &TestCase,
+    catalog: &Catalog,
+    snippets: &SnippetSet,
+) -> Vec<Failure> {
     let given: Vec<(String, Input)> = case
         .vars
         .iter()
@@ -85,7 +92,7 @@ fn run_case(recipe: &Recipe, case: &TestCase, catalog: &Catalog) -> Vec<Failure>
             ))];
         }
     };
-    let prompt = match render(recipe, &values) {
+    let prompt = match render_with(recipe, &values, snippets) {
         Ok(p) => p,
         Err(e) => return vec![Failure::new(format!("does not render: {}", e.message))],
     };
@@ -300,7 +307,7 @@ tests:
     #[test]
     fn passes_and_fails_with_details() {
         let r = Recipe::parse(SRC, "demo.yaml").unwrap();
-        let results = run_tests(&r, &Catalog::shipped());
+        let results = run_tests(&r, &Catalog::shipped(), &SnippetSet::default());
         assert!(results[0].passed(), "{:?}", results[0]);
         let f = &results[1].failures;
         assert_eq!(results[1].label(), "test 2 (near misses)");
@@ -341,7 +348,7 @@ tests:
     expect: { contains: ["<topic>cats</topic>"], max_input_tokens: 12 }
 "#;
         let r = Recipe::parse(src, "demo.yaml").unwrap();
-        let results = run_tests(&r, &Catalog::shipped());
+        let results = run_tests(&r, &Catalog::shipped(), &SnippetSet::default());
         assert!(results[0].passed(), "{:?}", results[0]);
         let f = &results[1].failures;
         assert_eq!(f.len(), 2, "{f:?}");
@@ -370,7 +377,7 @@ tests:
         });
         assert_eq!(body_problems(&body).len(), 5, "{:?}", body_problems(&body));
         let r = Recipe::parse(&SRC.replace("0.5", "1.5"), "demo.yaml").unwrap();
-        let results = run_tests(&r, &Catalog::shipped());
+        let results = run_tests(&r, &Catalog::shipped(), &SnippetSet::default());
         assert!(
             results[0].failures[0]
                 .message

@@ -9,6 +9,16 @@ use crate::error::{Error, Result};
 pub struct Source {
     pub origin: String,
     pub bytes: Vec<u8>,
+    /// The pack of a recipe read from the library (where its snippets are found first).
+    pub pack: Option<String>,
+}
+
+impl Source {
+    /// Whether the text may include snippets (`{{>`): only then is the library needed to
+    /// check a file.
+    pub fn may_include_snippets(&self) -> bool {
+        self.bytes.windows(3).any(|w| w == b"{{>")
+    }
 }
 
 /// Each argument is a file or folder if such a path exists (or it looks like one: it has
@@ -23,6 +33,7 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
             out.push(Source {
                 origin: name,
                 bytes: stored.yaml.into_bytes(),
+                pack: stored.pack,
             });
         }
         return Ok(out);
@@ -42,6 +53,7 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
                 out.push(Source {
                     origin: file.display().to_string(),
                     bytes,
+                    pack: None,
                 });
             }
         } else {
@@ -49,6 +61,7 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
             out.push(Source {
                 origin: stored.name,
                 bytes: stored.yaml.into_bytes(),
+                pack: stored.pack,
             });
         }
     }

@@ -490,7 +490,7 @@ pub(crate) fn compile_field(
         );
         return None;
     }
-    match compile_template(&t.value) {
+    match compile_template(&keep_snippet_line_ends(&t.value)) {
         Ok(template) => {
             let refs = template_refs::collect(&template);
             for p in refs.problems {
@@ -533,6 +533,39 @@ pub(crate) fn compile_field(
             None
         }
     }
+}
+
+/// Handlebars drops the line break after a `{{> name}}` that stands alone on its line,
+/// expecting the partial to end with its own; a snippet's text is kept without one (so it
+/// also reads well inside a sentence). An empty comment after such a tag keeps the line
+/// break where the author wrote it. Nothing before the tag moves, so positions stay true.
+fn keep_snippet_line_ends(source: &str) -> std::borrow::Cow<'_, str> {
+    if !source.contains("{{>") {
+        return source.into();
+    }
+    let standalone = |line: &str| {
+        let t = line.trim();
+        t.starts_with("{{>") && t.ends_with("}}") && t.matches("{{").count() == 1
+    };
+    if !source.lines().any(standalone) {
+        return source.into();
+    }
+    let mut out = String::with_capacity(source.len() + 16);
+    for line in source.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(t) => (
+                t.strip_suffix('\r').unwrap_or(t),
+                &line[t.strip_suffix('\r').unwrap_or(t).len()..],
+            ),
+            None => (line, ""),
+        };
+        out.push_str(text);
+        if standalone(text) && !end.is_empty() {
+            out.push_str("{{!}}");
+        }
+        out.push_str(end);
+    }
+    out.into()
 }
 
 /// What a template uses: root variables and snippets, with their positions in the file.

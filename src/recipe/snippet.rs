@@ -105,7 +105,7 @@ impl Snippet {
                     .hint("use lowercase letters, digits and single dashes, e.g. `brand-voice` (64 characters at most)"),
                 );
             }
-            let compiled = super::compile_field("template", &def.template, &mut diagnostics)?;
+            let compiled = compile(&def.template.value, def.template.position, &mut diagnostics)?;
             for (var, at) in &compiled.1.vars {
                 if var == EXAMPLES_VAR {
                     diagnostics.push(
@@ -156,7 +156,7 @@ impl Snippet {
             template: Located::unplaced(template.to_string()),
         };
         let mut diagnostics = Vec::new();
-        match super::compile_field("template", &def.template, &mut diagnostics) {
+        match compile(template, def.template.position, &mut diagnostics) {
             Some((template, uses)) if diagnostics.is_empty() => Ok(Snippet {
                 def,
                 template,
@@ -188,6 +188,20 @@ impl Snippet {
             }),
         }
     }
+}
+
+/// Compiles a snippet's text without its trailing line break: a snippet is a piece of text
+/// that may stand inside a sentence as well as on its own line.
+fn compile(
+    text: &str,
+    position: yaml::Position,
+    out: &mut Vec<Diagnostic>,
+) -> Option<(Template, Uses)> {
+    let trimmed = Located {
+        value: text.trim_end_matches(['\n', '\r']).to_string(),
+        position,
+    };
+    super::compile_field("template", &trimmed, out)
 }
 
 /// Reads the snippet's fields, gathering every problem.
@@ -293,20 +307,25 @@ impl SnippetSet {
 /// What is wrong with a recipe's (or a snippet's) uses of snippets: a snippet the library
 /// lacks (with a did-you-mean), a cycle, nesting deeper than [`MAX_SNIPPET_DEPTH`], or a
 /// variable a snippet reads that `declared` lacks. Each is reported at the `{{> name}}` in
-/// the file being checked.
+/// the file being checked. `root` names the snippet being checked, when it is one (so a
+/// cycle reads `a → b → a`).
 pub fn check_uses<'a>(
     uses: &[SnippetUse],
     declared: impl Fn(&str) -> bool,
     set: &SnippetSet,
     declared_names: impl Fn() -> Vec<&'a str>,
+    root: Option<&str>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for at in uses {
-        let mut path = vec![at.name.as_str()];
+        let mut path: Vec<&str> = root.into_iter().collect();
+        let start = path.len();
+        path.push(at.name.as_str());
         let mut reported = HashSet::new();
         walk(
             at,
             &mut path,
+            start,
             set,
             &declared,
             &declared_names,
@@ -317,9 +336,11 @@ pub fn check_uses<'a>(
     out
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk<'s, 'a>(
     at: &SnippetUse,
     path: &mut Vec<&'s str>,
+    start: usize,
     set: &'s SnippetSet,
     declared: &impl Fn(&str) -> bool,
     declared_names: &impl Fn() -> Vec<&'a str>,
@@ -330,7 +351,7 @@ fn walk<'s, 'a>(
     let chain = path.join(" → ");
     let chain = || chain.clone();
     let Some(found) = set.found.get(name) else {
-        let message = if path.len() == 1 {
+        let message = if path.len() == start + 1 {
             format!("the snippet `{name}` is not in the library")
         } else {
             format!(
@@ -353,7 +374,7 @@ fn walk<'s, 'a>(
     };
     for (var, _) in &found.snippet.uses.vars {
         if var != EXAMPLES_VAR && !declared(var) {
-            let via = if path.len() > 1 {
+            let via = if path.len() > start + 1 {
                 format!(" (through `{}`)", chain())
             } else {
                 String::new()
@@ -367,11 +388,11 @@ fn walk<'s, 'a>(
             let hint = match did_you_mean(var, declared_names()) {
                 Some(close) => format!(
                     "declare `{var}` under `variables:` (the recipe has `{close}`; snippets read the recipe's variables by name), or leave out `{{{{> {}}}}}`",
-                    path[0]
+                    path[start]
                 ),
                 None => format!(
                     "declare it under `variables:`, e.g. `{var}: {{ type: string, required: true }}`, or leave out `{{{{> {}}}}}`",
-                    path[0]
+                    path[start]
                 ),
             };
             out.push(Diagnostic::error(message, Some(at.position)).hint(hint));
@@ -406,9 +427,29 @@ fn walk<'s, 'a>(
             continue;
         }
         path.push(next);
-        walk(at, path, set, declared, declared_names, reported, out);
+        walk(
+            at,
+            path,
+            start,
+            set,
+            declared,
+            declared_names,
+            reported,
+            out,
+        );
         path.pop();
     }
+}
+
+/// What is wrong with `recipe`'s uses of snippets, given the snippets found for it.
+pub fn problems_in(recipe: &super::Recipe, set: &SnippetSet) -> Vec<Diagnostic> {
+    check_uses(
+        &recipe.compiled.snippets,
+        |v| recipe.variables.contains_key(v),
+        set,
+        || recipe.variables.keys().map(String::as_str).collect(),
+        None,
+    )
 }
 
 /// The JSON Schema of a snippet file, as written to `schema/snippet.schema.json`.
@@ -485,7 +526,7 @@ mod tests {
                 position: Position { line: 3, column: 5 },
             })
             .collect();
-        check_uses(&uses, |v| vars.contains(&v), set, || vars.to_vec())
+        check_uses(&uses, |v| vars.contains(&v), set, || vars.to_vec(), None)
             .into_iter()
             .map(|d| d.render("r.yaml"))
             .collect()

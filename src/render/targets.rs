@@ -501,6 +501,9 @@ pub fn json_result(
     if let Some(schema) = &prompt.output_schema {
         result["output_schema"] = schema.clone();
     }
+    if !prompt.snippets.is_empty() {
+        result["snippets"] = json!(prompt.snippets);
+    }
     result["cache"] = json!({
         "enabled": cache,
         "prefix_tokens": prefix_tokens,

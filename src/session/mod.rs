@@ -256,3 +256,6 @@ impl From<&Earlier> for Vec<(String, Input)> {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod snippet_tests;

@@ -15,7 +15,9 @@ use super::sql::Sql;
 use super::write::NOW;
 use super::{AddOutcome, Library, address, content_hash, split_address};
 use crate::error::{Error, Result, did_you_mean};
-use crate::recipe::snippet::{Found, MAX_SNIPPET_DEPTH, Snippet, SnippetSet, check_uses};
+use crate::recipe::snippet::{
+    Found, MAX_SNIPPET_DEPTH, Snippet, SnippetSet, check_uses, problems_in,
+};
 use crate::recipe::{Diagnostic, Invalid, Recipe, SnippetUse};
 
 /// A snippet as stored: one version's YAML.
@@ -227,7 +229,7 @@ impl Library {
     /// `lint` to report at the recipe file's positions before anything is written.
     pub fn snippet_problems(&self, recipe: &Recipe, pack: Option<&str>) -> Result<Vec<Diagnostic>> {
         let set = self.snippets_for(recipe, pack)?;
-        Ok(problems(recipe, &set))
+        Ok(problems_in(recipe, &set))
     }
 
     fn snippet_id(&self, name: &str) -> Result<i64> {
@@ -271,16 +273,6 @@ fn plural(n: usize, what: &str) -> String {
     } else {
         format!("{n} {what}s")
     }
-}
-
-/// What `check_uses` finds wrong with a recipe's snippets.
-fn problems(recipe: &Recipe, set: &SnippetSet) -> Vec<Diagnostic> {
-    check_uses(
-        &recipe.compiled.snippets,
-        |v| recipe.variables.contains_key(v),
-        set,
-        || recipe.variables.keys().map(String::as_str).collect(),
-    )
 }
 
 /// Where `snippet add` stores a snippet named `name`: the user's own of that name if there
@@ -433,7 +425,7 @@ pub(super) fn check_recipe(
         return Ok(());
     }
     let set = gather(conn, namespace, &recipe.compiled.snippets)?;
-    let diagnostics = problems(recipe, &set);
+    let diagnostics = problems_in(recipe, &set);
     if diagnostics.is_empty() {
         return Ok(());
     }
@@ -499,20 +491,13 @@ fn check_snippet(tx: &Transaction<'_>, id: i64, snippet: &Snippet, origin: &str)
             r.get(0)
         })?;
     let set = gather(tx, &namespace, &snippet.uses.snippets)?;
-    let mut diagnostics: Vec<Diagnostic> =
-        check_uses(&snippet.uses.snippets, |_| true, &set, Vec::new)
-            .into_iter()
-            .map(|mut d| {
-                if d.message.contains("cycle")
-                    && !d.message.contains(&format!("{} →", snippet.name()))
-                {
-                    d.message = d
-                        .message
-                        .replacen(": ", &format!(": {} → ", snippet.name()), 1);
-                }
-                d
-            })
-            .collect();
+    let mut diagnostics = check_uses(
+        &snippet.uses.snippets,
+        |_| true,
+        &set,
+        Vec::new,
+        Some(snippet.name()),
+    );
     if diagnostics.is_empty() {
         let users = users_of(tx, id)?;
         let mut recipes = Vec::new();

@@ -187,16 +187,20 @@ pub struct LintRequest {
 }
 
 /// `POST /api/lint`: the errors and warnings `promptbook lint` gives for a recipe text.
-pub async fn lint(sent: Result<Json<LintRequest>, JsonRejection>) -> Response {
+pub async fn lint(
+    State(app): State<Arc<App>>,
+    sent: Result<Json<LintRequest>, JsonRejection>,
+) -> Response {
     match body(sent) {
-        Ok(req) => lint_text(&req).into_response(),
+        Ok(req) => lint_text(&app, &req).into_response(),
         Err(refused) => *refused,
     }
 }
 
-fn lint_text(req: &LintRequest) -> ApiResult<Value> {
+fn lint_text(app: &App, req: &LintRequest) -> ApiResult<Value> {
     let catalog = Catalog::load()?;
-    let report = crate::check::lint::lint(req.yaml.as_bytes(), "recipe", &catalog);
+    let find = |r: &crate::recipe::Recipe| app.lib().snippets_for(r, None);
+    let report = crate::check::lint::lint(req.yaml.as_bytes(), "recipe", &catalog, &find);
     Ok(Json(json!({
         "recipe": report.recipe,
         "errors": report.errors(),

@@ -472,7 +472,9 @@ fn a_library_from_before_render_forms_renders_the_same() {
     };
     let conn = rusqlite::Connection::open(env.lib()).unwrap();
     conn.execute_batch(
-        "ALTER TABLE recipe_versions DROP COLUMN render_form; PRAGMA user_version = 3;",
+        "DROP TABLE pack_snippets; DROP TABLE recipe_snippets; DROP TABLE snippet_versions;
+         DROP TABLE snippets;
+         ALTER TABLE recipe_versions DROP COLUMN render_form; PRAGMA user_version = 3;",
     )
     .unwrap();
     drop(conn);
@@ -482,7 +484,7 @@ fn a_library_from_before_render_forms_renders_the_same() {
         query("SELECT count(*) FROM recipe_versions WHERE render_form IS NULL"),
         0
     );
-    assert_eq!(query("PRAGMA user_version"), 4);
+    assert_eq!(query("PRAGMA user_version"), 5);
 
     for garbled in ["NULL", "'{\"layout\":999}'", "'not json'"] {
         let conn = rusqlite::Connection::open(env.lib()).unwrap();

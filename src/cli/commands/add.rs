@@ -13,7 +13,9 @@ use crate::store::{AddOutcome, provenance, split_address};
 /// A folder adds every .yaml/.yml file below it. Nothing is stored unless every file is
 /// valid. A changed recipe becomes a new version of the same name; an identical one
 /// changes nothing. A file exported from a pack's recipe (`export PACK/NAME`) goes back to
-/// that recipe; otherwise your own recipe of that name wins over a pack's.
+/// that recipe; otherwise your own recipe of that name wins over a pack's. A recipe that
+/// includes snippets (`{{> brand-voice}}`) is stored only if the library has them and the
+/// recipe declares every variable they read.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  promptbook add my-recipe.yaml\n  promptbook add recipes/")]
 pub struct Args {
@@ -74,6 +76,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         })
         .collect();
     let lib = ctx.library()?;
+    check_snippets(lib, &placed, &files)?;
     let outcomes = lib.add_to(&placed)?;
     for (o, ((_, _, pack), from)) in outcomes.iter().zip(placed.iter().zip(&exported_from)) {
         let name = match o {
@@ -116,6 +119,41 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Refuses, before anything is stored, recipes whose snippets (`{{> name}}`) the library
+/// lacks or that read variables the recipe does not declare, at the file's positions. (The
+/// store checks again as it writes; this gives the messages their file names.)
+fn check_snippets(
+    lib: &crate::store::Library,
+    placed: &[(Recipe, String, Option<String>)],
+    files: &[PathBuf],
+) -> Result<()> {
+    let mut problems = Vec::new();
+    for ((recipe, _, pack), file) in placed.iter().zip(files) {
+        let found = lib.snippet_problems(recipe, pack.as_deref())?;
+        if !found.is_empty() {
+            problems.push(Error::from(crate::recipe::Invalid {
+                origin: file.display().to_string(),
+                diagnostics: found,
+            }));
+        }
+    }
+    let Some(first) = problems.first() else {
+        return Ok(());
+    };
+    let mut e = first.clone();
+    if problems.len() > 1 {
+        e.message = problems
+            .iter()
+            .map(|p| p.message.clone())
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    e.hints = vec![
+        "nothing was added; `promptbook snippet list` shows the snippets in the library".into(),
+    ];
+    Err(e)
 }
 
 /// A `model.prefer` the catalog does not know is kept (it may be a new model) with a

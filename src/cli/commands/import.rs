@@ -94,7 +94,11 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         for n in &i.notes {
             report.push_str(&format!("  note: {n}\n"));
         }
-        for w in lint::warnings(&i.recipe, &i.yaml, &catalog) {
+        let snippets = match i.recipe.compiled.snippets.is_empty() {
+            true => Default::default(),
+            false => ctx.library()?.snippets_for(&i.recipe, None)?,
+        };
+        for w in lint::warnings(&i.recipe, &i.yaml, &catalog, &snippets) {
             report.push_str(&format!("  lint: {}\n", w.message));
         }
     }

@@ -15,7 +15,9 @@ use crate::recipe::{Diagnostic, Severity};
 /// variable, a default outside its choices or range, an example or test naming an unknown
 /// variable, an invalid regex. Warnings: a declared variable no template uses, no
 /// description, no examples, a prompt that with its defaults exceeds the preferred model's
-/// context window, and text in `{{! … }}` that Handlebars drops as a comment. Exits 1 if
+/// context window, and text in `{{! … }}` that Handlebars drops as a comment. A recipe that
+/// includes snippets (`{{> name}}`) is checked against the library's: each must exist, and
+/// the recipe must declare every variable they read. Exits 1 if
 /// there is any error. Give recipe names, files or folders; with none, every recipe in the
 /// library is checked.
 #[derive(Debug, clap::Args)]
@@ -35,9 +37,19 @@ pub struct Args {
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let sources = gather(&args.targets, ctx)?;
     let catalog = Catalog::load()?;
+    let library = match sources.iter().any(|s| s.may_include_snippets()) {
+        true => Some(&*ctx.library()?),
+        false => None,
+    };
     let reports: Vec<LintReport> = sources
         .iter()
-        .map(|s| lint(&s.bytes, &s.origin, &catalog))
+        .map(|s| {
+            let find = |r: &crate::recipe::Recipe| match library {
+                Some(lib) => lib.snippets_for(r, s.pack.as_deref()),
+                None => Ok(Default::default()),
+            };
+            lint(&s.bytes, &s.origin, &catalog, &find)
+        })
         .collect();
     let errors: usize = reports.iter().map(LintReport::errors).sum();
     let warnings: usize = reports.iter().map(LintReport::warnings).sum();

@@ -8,10 +8,12 @@ use crate::cli::Ctx;
 use crate::cli::output::{shown_width, table};
 use crate::error::Result;
 use crate::recipe::Recipe;
+use crate::recipe::snippet::UsedSnippet;
 use crate::recipe::values::fmt_num;
 use crate::store::{StoredRecipe, VersionInfo};
 
-/// Show a recipe: description, variables, model hints, examples and the template.
+/// Show a recipe: description, variables, model hints, examples, the snippets it includes
+/// and the template.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  promptbook show blog-draft\n  promptbook show blog-draft --json | jq '.variables | keys'"
@@ -29,9 +31,15 @@ pub struct Args {
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let stored = ctx.library()?.get(&args.name)?;
     let r = stored.parse()?;
+    let snippets = ctx
+        .library()?
+        .snippets_for(&r, stored.pack.as_deref())?
+        .used(&r.compiled.snippets);
     if args.json {
         let versions = ctx.library()?.versions(&stored.name)?;
-        return ctx.out.print(&(as_json(&stored, &r, &versions) + "\n"));
+        return ctx
+            .out
+            .print(&(as_json(&stored, &r, &versions, &snippets) + "\n"));
     }
     let mut s = String::new();
     let _ = writeln!(s, "{} — {}", ctx.out.bold(&stored.name), r.title);
@@ -149,6 +157,17 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             fields.join(", ")
         );
     }
+    if !snippets.is_empty() {
+        let _ = writeln!(
+            s,
+            "Snippets: {} (`promptbook snippet show NAME` shows one)",
+            snippets
+                .iter()
+                .map(|u| format!("{} (v{})", u.name, u.version))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if let Some(sys) = &r.system {
         let _ = writeln!(s, "\nSystem:\n{}", indent(sys));
     }
@@ -173,7 +192,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
 
 /// The recipe as JSON: its fields as written (templates as text), the variables with
 /// `needs_value` (required and without a default), the pack, and every stored version.
-fn as_json(stored: &StoredRecipe, r: &Recipe, versions: &[VersionInfo]) -> String {
+fn as_json(
+    stored: &StoredRecipe,
+    r: &Recipe,
+    versions: &[VersionInfo],
+    snippets: &[UsedSnippet],
+) -> String {
     let variables: serde_json::Map<String, serde_json::Value> = r
         .variables
         .iter()
@@ -209,6 +233,7 @@ fn as_json(stored: &StoredRecipe, r: &Recipe, versions: &[VersionInfo]) -> Strin
                 "max_input_tokens": t.expect.max_input_tokens,
             },
         })).collect::<Vec<_>>(),
+        "snippets": snippets,
         "stored": {
             "version": stored.version,
             "hash": stored.hash,

@@ -53,7 +53,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 continue;
             }
         };
-        for case in check::run_tests(&recipe, &catalog) {
+        let snippets = match recipe.compiled.snippets.is_empty() {
+            true => Default::default(),
+            false => ctx
+                .library()?
+                .snippets_for(&recipe, source.pack.as_deref())?,
+        };
+        for case in check::run_tests(&recipe, &catalog, &snippets) {
             if case.passed() {
                 passed += 1;
                 continue;
