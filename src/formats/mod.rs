@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
+use crate::recipe::snippet::SnippetSet;
 use crate::recipe::{Diagnostic, Recipe, Role, VarType, Variable};
 use crate::render::{Input, resolve};
 use crate::yaml::Position;
@@ -157,10 +158,27 @@ pub struct Exported {
     pub notes: Vec<String>,
 }
 
-/// Writes `recipe` (whose stored YAML is `yaml`) in `format`.
-pub fn export(recipe: &Recipe, yaml: &str, format: Format) -> Result<Exported> {
+/// Writes `recipe` (whose stored YAML is `yaml`) in `format`. The snippets it includes
+/// (`snippets`, found for it in the library) are written into its templates: no other
+/// format shares pieces between prompts the way snippets do, so each says so in a note.
+pub fn export(
+    recipe: &Recipe,
+    yaml: &str,
+    format: Format,
+    snippets: &SnippetSet,
+) -> Result<Exported> {
     let mut notes = Vec::new();
-    let parts = Parts::of(recipe)?;
+    let parts = Parts::of(recipe, snippets)?;
+    if format != Format::Yaml {
+        for used in snippets.used(&recipe.compiled.snippets) {
+            notes.push(format!(
+                "the snippet `{}` (v{}) is written into the template: {} has no shared snippets",
+                used.name,
+                used.version,
+                format.word()
+            ));
+        }
+    }
     let name = recipe.name();
     let files = match format {
         Format::Yaml => vec![(PathBuf::from(format!("{name}.yaml")), yaml.to_string())],
@@ -207,7 +225,7 @@ pub(crate) struct Parts {
 }
 
 impl Parts {
-    fn of(recipe: &Recipe) -> Result<Parts> {
+    fn of(recipe: &Recipe, snippets: &SnippetSet) -> Result<Parts> {
         let origin = recipe.name().to_string();
         let read = |t: &crate::recipe::Located<String>| {
             let base = if t.position.line > 0 {
@@ -215,7 +233,9 @@ impl Parts {
             } else {
                 Position { line: 1, column: 1 }
             };
-            template::parse_handlebars(&t.value, base, &[]).map_err(|p| problem(&origin, p))
+            let nodes =
+                template::parse_handlebars(&t.value, base, &[]).map_err(|p| problem(&origin, p))?;
+            inline_snippets(nodes, snippets, 0).map_err(|p| problem(&origin, p))
         };
         if recipe.compiled.places_examples {
             return Err(Error::usage(format!(
@@ -235,7 +255,7 @@ impl Parts {
         let mut examples = Vec::new();
         if !recipe.examples.is_empty() {
             let values = stand_in_values(recipe)?;
-            let prompt = crate::render::render(recipe, &values)?;
+            let prompt = crate::render::render_with(recipe, &values, snippets)?;
             let mut it = prompt.messages.iter().filter(|t| t.example.is_some());
             while let (Some(u), Some(a)) = (it.next(), it.next()) {
                 examples.push((u.content.clone(), a.content.clone()));
@@ -247,6 +267,38 @@ impl Parts {
             examples,
         })
     }
+}
+
+/// Replaces each `{{> name}}` with the snippet's text, read into nodes (its trailing line
+/// break dropped, as rendering does).
+fn inline_snippets(
+    nodes: Vec<template::Node>,
+    snippets: &SnippetSet,
+    depth: usize,
+) -> std::result::Result<Vec<template::Node>, template::Problem> {
+    template::inline_partials(nodes, &mut |name, at| {
+        let missing = || template::Problem {
+            message: format!("the snippet `{name}` is not in the library"),
+            at,
+            hint: Some("add it with `promptbook snippet add FILE`".into()),
+        };
+        let found = snippets.found.get(name).ok_or_else(missing)?;
+        if depth >= crate::recipe::snippet::MAX_SNIPPET_DEPTH {
+            return Err(template::Problem {
+                message: format!("snippets are nested too deep at `{name}`"),
+                at,
+                hint: None,
+            });
+        }
+        let text = found
+            .snippet
+            .def
+            .template
+            .value
+            .trim_end_matches(['\n', '\r']);
+        let nodes = template::parse_handlebars(text, Position { line: 1, column: 1 }, &[])?;
+        inline_snippets(nodes, snippets, depth + 1)
+    })
 }
 
 /// Values that let a recipe render (only its examples are used): each required variable's

@@ -20,6 +20,7 @@ mod packs;
 mod readme;
 mod render;
 mod sdk;
+mod snippet_use;
 mod structured;
 mod tour;
 mod web;

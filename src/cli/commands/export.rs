@@ -60,7 +60,10 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         return deliver(ctx, &text, None, &targets, args.copy.clipboard);
     }
     let recipe = stored.parse()?;
-    let exported = formats::export(&recipe, &stored.yaml, format)?;
+    let snippets = ctx
+        .library()?
+        .snippets_for(&recipe, stored.pack.as_deref())?;
+    let exported = formats::export(&recipe, &stored.yaml, format, &snippets)?;
     report_notes(recipe.name(), &exported);
     if let Some(dir) = &args.dir {
         return write_into(dir, &exported);

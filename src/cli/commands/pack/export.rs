@@ -79,7 +79,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let items = export::collect(lib, &selection)?;
     if let Some(word) = &args.format {
         let dir = args.dir.as_deref().expect("clap requires --dir with --as");
-        return in_format(&items, word, dir);
+        return in_format(lib, &items, word, dir);
     }
     let existing = match &args.dir {
         Some(dir) if dir.join("pack.yaml").is_file() => {
@@ -171,13 +171,20 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
 
 /// Every chosen recipe in another tool's format, written into `dir` only if all of them
 /// could be exported.
-fn in_format(items: &[export::Item], word: &str, dir: &std::path::Path) -> Result<()> {
+fn in_format(
+    lib: &crate::store::Library,
+    items: &[export::Item],
+    word: &str,
+    dir: &std::path::Path,
+) -> Result<()> {
     let format = Format::from_word(word)?;
     let mut done = Vec::new();
     let mut problems = Vec::new();
     for item in items {
         let recipe = crate::recipe::Recipe::parse(&item.yaml, &item.address)?;
-        match formats::export(&recipe, &item.yaml, format) {
+        let pack = crate::store::split_address(&item.address).0;
+        let snippets = lib.snippets_for(&recipe, pack)?;
+        match formats::export(&recipe, &item.yaml, format, &snippets) {
             Ok(e) => done.push((recipe.name().to_string(), e)),
             Err(e) => problems.push(format!("{}: {}", item.address, e.message)),
         }
