@@ -587,3 +587,33 @@ fn the_preview_and_the_copy_message_give_the_same_token_count() {
         "{json}"
     );
 }
+
+#[test]
+fn fill_renders_the_snippets_a_recipe_includes() {
+    let env = Env::new();
+    env.write(
+        "voice.yaml",
+        "name: voice\ndescription: House style\ntemplate: |\n  Keep a {{tone}} voice.\n",
+    );
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .ok()
+        .stderr_has("voice");
+    env.write("voiced.yaml", recipe("voiced", "\n  {{> voice}}"));
+    env.cmd(&["add", "voiced.yaml"])
+        .ok()
+        .stderr_has("added voiced");
+    let mut p = env.pty(&["fill", "voiced"]);
+    p.expect("The topic (topic, required): ").line("tea");
+    p.expect("tone").send(ENTER);
+    p.expect("── voiced ")
+        .expect("Say something warm about tea.")
+        .expect("Keep a warm voice.")
+        .expect("What to do with it");
+    p.send(DOWN).send(ENTER); // Print it
+    let (code, rest) = p.finish();
+    assert_eq!(code, 0, "{}", p.seen);
+    assert!(
+        rest.contains("Say something warm about tea.\nKeep a warm voice."),
+        "{rest}"
+    );
+}

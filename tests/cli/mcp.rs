@@ -447,6 +447,48 @@ fn list_changed_when_another_process_adds_edits_or_removes_a_recipe() {
 }
 
 #[test]
+fn a_prompt_that_includes_a_snippet_uses_it_as_it_is_now() {
+    let env = env_with_recipes();
+    env.write(
+        "voice.yaml",
+        "name: voice\ntemplate: |\n  Sound {{tone}}.\n",
+    );
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .ok()
+        .stderr_has("voice");
+    env.write("voiced.yaml", recipe("voiced", "\n  {{> voice}}"));
+    env.cmd(&["add", "voiced.yaml"])
+        .ok()
+        .stderr_has("added voiced");
+    block_on(async {
+        let (session, _) = connect(&env, &[]).await;
+        let got = get(&session, "voiced", json!({ "topic": "x" }))
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&got.messages[0].content),
+            "Say something warm about x.\nSound warm."
+        );
+        // The server keeps parsed recipes, but reads their snippets for every render.
+        env.write(
+            "voice.yaml",
+            "name: voice\ntemplate: |\n  Sound {{tone}}, always.\n",
+        );
+        env.cmd(&["snippet", "add", "voice.yaml"])
+            .ok()
+            .stderr_has("voice");
+        let got = get(&session, "voiced", json!({ "topic": "x", "tone": "dry" }))
+            .await
+            .unwrap();
+        assert_eq!(
+            text(&got.messages[0].content),
+            "Say something dry about x.\nSound dry, always."
+        );
+        session.cancel().await.unwrap();
+    });
+}
+
+#[test]
 fn search_and_render_tools_find_and_fill_recipes() {
     let env = env_with_recipes();
     block_on(async {

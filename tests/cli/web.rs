@@ -587,3 +587,49 @@ fn a_pack_bundle_uploaded_again_shows_the_update_and_applies_it_only_when_confir
     assert_eq!(r.status, 422, "{}", r.body);
     assert_eq!(r.json()["error"]["kind"], "invalid_recipe");
 }
+
+#[test]
+fn the_page_renders_and_lints_recipes_that_include_snippets() {
+    let env = Env::new();
+    env.write(
+        "voice.yaml",
+        "name: voice\ntemplate: |\n  Keep a {{tone}} voice.\n",
+    );
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .ok()
+        .stderr_has("voice");
+    env.write(
+        "voiced.yaml",
+        crate::support::recipe("voiced", "\n  {{> voice}}"),
+    );
+    env.cmd(&["add", "voiced.yaml"])
+        .ok()
+        .stderr_has("added voiced");
+    let server = Server::start(&env);
+    let r = server.post_json(
+        "/api/render",
+        r#"{"name":"voiced","values":{"topic":"tea","tone":"dry"}}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["text"],
+        "Say something dry about tea.\nKeep a dry voice.\n"
+    );
+    // Lint on the write page checks snippets against the library, as `promptbook lint` does.
+    let yaml = crate::support::recipe("other", "\n  {{> voise}}");
+    let r = server.post_json(
+        "/api/lint",
+        &serde_json::json!({ "yaml": yaml }).to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = &r.json()["diagnostics"][0];
+    assert_eq!(d["message"], "the snippet `voise` is not in the library");
+    assert_eq!(d["line"], 13);
+    assert!(
+        d["hint"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `{{> voice}}`?"),
+        "{d}"
+    );
+}
