@@ -199,9 +199,11 @@ fn field_problems(session: &Session, inputs: &[(String, Input)]) -> BTreeMap<Str
     fields
 }
 
-/// Whether answers are remembered: the `history` setting (on unless turned off).
+/// Whether answers are remembered: the `history` setting (on unless turned off), read for
+/// each render so a change to the settings applies without a restart. A settings file
+/// broken while the page runs remembers nothing: it may have been meant to say `false`.
 fn history_on() -> bool {
-    Config::load().map(|c| c.history).unwrap_or(true)
+    Config::load().map(|c| c.history).unwrap_or(false)
 }
 
 /// The name of an error kind in the API.
