@@ -61,6 +61,8 @@ pub struct RenderOk {
     /// What to know about this output (e.g. a temperature the model refuses, left out),
     /// as the command line prints it after `note:`.
     pub notes: Vec<String>,
+    /// The snippet versions the prompt includes, so the render can be reproduced.
+    pub snippets: Vec<crate::recipe::snippet::UsedSnippet>,
     #[serde(skip)]
     pub file_name: String,
 }
@@ -152,6 +154,7 @@ pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
         format: format_name(format),
         file_name: format!("{}.{}", rendered.name.replace('/', "."), extension(format)),
         notes: rendered.output.notes.clone(),
+        snippets: rendered.prompt.snippets.clone(),
         text: rendered.output.text,
         model: estimate.model.id.clone(),
         input_tokens: estimate.input_tokens,

@@ -300,6 +300,8 @@ fn a_person_browses_fills_copies_writes_and_installs_a_pack_in_a_real_browser() 
         // Formats and the model picker.
         c.find(Locator::Css("#format")).await.unwrap().select_by_value("anthropic").await.unwrap();
         wait_text(&c, "#preview", "\"model\": \"claude-sonnet-5-5\"").await;
+        // What the command line prints after `note:` shows under the preview.
+        wait_text(&c, "#notes", "claude-sonnet-5-5 does not take a temperature").await;
         c.find(Locator::Css("#model")).await.unwrap().select_by_value("claude-haiku-4-5").await.unwrap();
         wait_text(&c, "#preview", "\"model\": \"claude-haiku-4-5\"").await;
         wait_text(&c, "#stats", "claude-haiku-4-5").await;

@@ -69,6 +69,7 @@
     const name = fill.dataset.name;
     const preview = $("#preview");
     const stats = $("#stats");
+    const notes = $("#notes");
     const errorBox = $("#render-error");
     const status = $("#status");
     let lastText = null;
@@ -128,10 +129,21 @@
             ? ` · fits ${data.model} (${group(data.context_window)}-token window)`
             : ` · ${data.model} (no published context window)`) +
           ` · costs ${data.input_usd} in, up to ${data.max_output_usd} out (prices as of ${data.prices_as_of})`;
+        const lines = (data.notes || []).slice();
+        if (data.snippets && data.snippets.length) {
+          lines.push("Includes the snippets " + data.snippets.map((s) => `${s.name} (v${s.version})`).join(", "));
+        }
+        notes.replaceChildren(...lines.map((text) => {
+          const li = document.createElement("li");
+          li.textContent = text;
+          return li;
+        }));
+        notes.hidden = lines.length === 0;
       } else {
         lastText = null;
         preview.classList.add("stale");
         stats.textContent = "";
+        notes.hidden = true;
         showError(errorBox, data.error);
         for (const [n, problem] of Object.entries(data.fields || {})) {
           const field = fill.querySelector(`.field[data-name="${CSS.escape(n)}"]`);

@@ -117,6 +117,7 @@ pub async fn fill(
                     }
                 }
                 p #stats .stats aria-live="polite" {}
+                ul #notes .notes hidden {}
                 div #render-error .error role="alert" hidden {}
                 pre #preview .prompt tabindex="0" {}
                 div.buttons {
