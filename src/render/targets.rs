@@ -191,12 +191,19 @@ impl Estimate {
 
 /// Estimates tokens and cost of `prompt` on the model a render in `format` would use
 /// (loads the catalog and the tokenizer: call it only when the figures are shown).
-pub fn estimate(prompt: &Prompt, format: Format, model: Option<&str>) -> Result<Estimate> {
+/// `counted` is the count [`produce`] already made, if it made one (tokenizing a long
+/// prompt twice would double the wait for the preview).
+pub fn estimate(
+    prompt: &Prompt,
+    format: Format,
+    model: Option<&str>,
+    counted: Option<usize>,
+) -> Result<Estimate> {
     let catalog = Catalog::load()?;
     let chosen = choose_model(&catalog, prompt, format, model)?;
     Ok(Estimate {
         model: chosen,
-        input_tokens: prompt.estimated_tokens(),
+        input_tokens: counted.unwrap_or_else(|| prompt.estimated_tokens()),
         max_tokens: prompt.hints.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
         prices_as_of: catalog.prices_as_of,
     })

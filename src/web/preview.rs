@@ -142,7 +142,12 @@ pub fn run(app: &App, req: &RenderRequest) -> Result<RenderOk, RenderFailed> {
         }
         Err(e) => return Err(e.into()),
     };
-    let estimate = targets::estimate(&rendered.prompt, format, model.as_deref())?;
+    let estimate = targets::estimate(
+        &rendered.prompt,
+        format,
+        model.as_deref(),
+        rendered.output.input_tokens,
+    )?;
     let mut remembered = false;
     if req.remember && history_on() {
         // A failure to remember does not undo a prompt already copied: it is not an error.

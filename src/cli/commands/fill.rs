@@ -136,7 +136,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             &mut values,
             &mut |vals| {
                 let rendered = session.render(&as_inputs(vals), &target, &flag_naming)?;
-                let est = estimate(&rendered.prompt, target.format, target.model.as_deref())?;
+                let est = estimate(
+                    &rendered.prompt,
+                    target.format,
+                    target.model.as_deref(),
+                    rendered.output.input_tokens,
+                )?;
                 let preview = Preview {
                     title: recipe.name().to_string(),
                     text: rendered.text().to_string(),
