@@ -123,9 +123,14 @@ impl From<Invalid> for Error {
             }
             m
         };
-        Error::invalid(message).hint("fix the recipe file and try again; `promptbook show` and the README describe the format")
+        Error::invalid(message).hint(FIX_RECIPE_HINT)
     }
 }
+
+/// The hint on every invalid recipe file (a snippet file's errors get
+/// [`snippet::FIX_SNIPPET_HINT`] instead, through [`snippet::about_snippets`]).
+pub const FIX_RECIPE_HINT: &str =
+    "fix the recipe file and try again; `promptbook show` and the README describe the format";
 
 /// Templates compiled once when the recipe is parsed.
 #[derive(Debug, Clone, Default)]

@@ -452,6 +452,21 @@ pub fn problems_in(recipe: &super::Recipe, set: &SnippetSet) -> Vec<Diagnostic> 
     )
 }
 
+/// The hint on an invalid snippet file.
+pub const FIX_SNIPPET_HINT: &str = "fix the snippet file and try again; a snippet file has `name:`, `description:` and `template: |` (`promptbook snippet add --help` shows one)";
+
+/// `e` with the hint an invalid recipe file gets replaced by the one for a snippet file: the
+/// errors of a snippet's text (and of the checks when it is stored) are worded as a
+/// recipe's by `From<Invalid>`.
+pub fn about_snippets(mut e: crate::error::Error) -> crate::error::Error {
+    for h in &mut e.hints {
+        if h == super::FIX_RECIPE_HINT {
+            *h = FIX_SNIPPET_HINT.to_string();
+        }
+    }
+    e
+}
+
 /// The JSON Schema of a snippet file, as written to `schema/snippet.schema.json`.
 pub fn json_schema() -> String {
     let schema = schemars::schema_for!(SnippetFile);

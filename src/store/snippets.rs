@@ -166,6 +166,31 @@ impl Library {
         yaml: &str,
         origin: &str,
     ) -> Result<AddOutcome> {
+        self.save_snippet_at(name, None, snippet, yaml, origin)
+    }
+
+    /// [`Library::save_snippet`] for a text made from version `base` (an editor session, a
+    /// revert): if another process stored a newer version meanwhile, nothing is stored, so
+    /// no one's change is silently replaced.
+    pub fn save_snippet_on(
+        &mut self,
+        name: &str,
+        base: u32,
+        snippet: &Snippet,
+        yaml: &str,
+        origin: &str,
+    ) -> Result<AddOutcome> {
+        self.save_snippet_at(name, Some(base), snippet, yaml, origin)
+    }
+
+    fn save_snippet_at(
+        &mut self,
+        name: &str,
+        base: Option<u32>,
+        snippet: &Snippet,
+        yaml: &str,
+        origin: &str,
+    ) -> Result<AddOutcome> {
         let id = self.snippet_id(name)?;
         let stored = self.snippet(name)?;
         if snippet.name() != split_address(&stored.name).1 {
@@ -180,6 +205,20 @@ impl Library {
         }
         let namespace = stored.pack.unwrap_or_default();
         self.write(|tx| -> Sql<_> {
+            let current: u32 = tx.query_row(
+                "SELECT current_version FROM snippets WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )?;
+            if let Some(base) = base.filter(|b| *b != current) {
+                return Err(Error::failed(format!(
+                    "the snippet `{name}` changed while you were editing it: it is now at version {current}, and your text was made from version {base}"
+                ))
+                .hint(format!(
+                    "see what changed with `promptbook snippet diff {name} {base} {current}`"
+                ))
+                .into());
+            }
             let (written, outcome) = put_snippet(tx, &namespace, snippet, yaml)?;
             debug_assert_eq!(written, id);
             check_snippet(tx, id, snippet, origin)?;
@@ -190,6 +229,17 @@ impl Library {
     /// Removes snippet `name` and all its versions; refused while recipes include it.
     pub fn remove_snippet(&mut self, name: &str) -> Result<()> {
         let id = self.snippet_id(name)?;
+        self.refuse_if_used(name)?;
+        self.write(|tx| -> Sql<_> {
+            tx.execute("DELETE FROM snippet_versions WHERE snippet_id = ?1", [id])?;
+            tx.execute("DELETE FROM snippets WHERE id = ?1", [id])?;
+            Ok(())
+        })
+    }
+
+    /// The error [`Library::remove_snippet`] gives while recipes include snippet `name`
+    /// (naming them), so a face can refuse before it asks for a confirmation.
+    pub fn refuse_if_used(&self, name: &str) -> Result<()> {
         let users = self.snippet_users(name)?;
         if !users.is_empty() {
             return Err(Error::usage(format!(
@@ -202,11 +252,7 @@ impl Library {
                 split_address(name).1
             )));
         }
-        self.write(|tx| -> Sql<_> {
-            tx.execute("DELETE FROM snippet_versions WHERE snippet_id = ?1", [id])?;
-            tx.execute("DELETE FROM snippets WHERE id = ?1", [id])?;
-            Ok(())
-        })
+        Ok(())
     }
 
     /// The recipes that include snippet `name`, directly or through other snippets, by
