@@ -1,17 +1,19 @@
-//! The editor session `new` and `edit` share: run it, say what happened, and ask on the
-//! terminal whether to re-open the editor.
+//! The editor session `new` and `edit` share, for recipes and snippets alike: run it, say
+//! what happened, and ask on the terminal whether to re-open the editor.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
 use super::Ctx;
-use crate::edit::{Drafts, EditorCommand, Outcome, Session, Target, Ui};
+use crate::edit::{Drafts, EditorCommand, Kind, Outcome, Session, Target, Ui};
 use crate::error::{Error, Result};
 use crate::store::SaveOutcome;
 
-/// Runs a session for `new` and `edit`, and says what happened.
+/// Runs a session for `new` and `edit` (of a recipe or a snippet: `kind`), and says what
+/// happened.
 pub fn edit_session(
     ctx: &mut Ctx,
+    kind: Kind,
     editor: &EditorCommand,
     drafts: &Drafts,
     target: &Target,
@@ -27,6 +29,7 @@ pub fn edit_session(
         library,
         editor,
         drafts,
+        kind,
     };
     match session.run(target, label, initial, &mut ui) {
         Ok(Outcome::Unchanged) => {
@@ -55,7 +58,7 @@ pub fn edit_session(
         Err(mut e) => {
             if ui.declined {
                 // The problem was shown before the question; say only what happens now.
-                e.message = "the recipe was not stored".into();
+                e.message = format!("the {} was not stored", kind.noun());
                 e.hints.retain(|h| h.starts_with("your text is kept"));
             }
             Err(e)

@@ -23,7 +23,15 @@ impl Drafts {
         })
     }
 
-    /// Writes `text` to a new draft file for the recipe `name` and returns its path. Never
+    /// The drafts of snippets: a folder of their own inside this one, so a snippet's drafts
+    /// and a recipe's of the same name are never taken for each other.
+    pub fn of_snippets(&self) -> Drafts {
+        Drafts {
+            dir: self.dir.join("snippets"),
+        }
+    }
+
+    /// Writes `text` to a new draft file for the recipe (or snippet) `name` and returns its path. Never
     /// replaces an existing file (an earlier session's kept draft stays as it is).
     pub fn create(&self, name: &str, text: &str) -> Result<PathBuf> {
         std::fs::create_dir_all(&self.dir).map_err(|e| {
@@ -69,7 +77,7 @@ impl Drafts {
         .hint("remove the drafts you no longer need"))
     }
 
-    /// Drafts kept earlier for the recipe `name`, oldest first.
+    /// Drafts kept earlier for the recipe (or snippet) `name`, oldest first.
     pub fn kept(&self, name: &str) -> Vec<PathBuf> {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Vec::new();

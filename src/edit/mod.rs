@@ -1,5 +1,6 @@
-//! Editor sessions for `new` and `edit`: the text goes to a draft file, the person's editor
-//! opens it, and what they save is validated and stored as one transaction — or kept.
+//! Editor sessions for `new` and `edit`, of recipes and of snippets: the text goes to a
+//! draft file, the person's editor opens it, and what they save is validated and stored as
+//! one transaction — or kept.
 //!
 //! The rule is that nothing typed is lost: the draft is removed only once its text is
 //! stored, or when it holds nothing the person wrote (unchanged, or saved empty). Every other
@@ -15,16 +16,59 @@ pub use drafts::Drafts;
 pub use editor::{EditorCommand, EditorExit};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::recipe::Recipe;
-use crate::store::{Library, SaveOutcome};
+use crate::recipe::snippet::{MAX_SNIPPET_BYTES, Snippet, about_snippets};
+use crate::recipe::{Diagnostic, Invalid, MAX_RECIPE_BYTES, Recipe};
+use crate::store::{AddOutcome, Library, SaveOutcome};
 
 /// What is being edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
-    /// A new recipe: stored only if its name is free.
+    /// A new recipe or snippet: stored only if its name is free.
     New,
-    /// The stored recipe `name`, edited from its version `base`.
+    /// The stored recipe or snippet `name`, edited from its version `base`.
     Existing { name: String, base: u32 },
+}
+
+/// The kind of text a session edits: each is parsed, stored and named its own way, and the
+/// rest of the session (drafts, the editor, asking again) is the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Recipe,
+    Snippet,
+}
+
+impl Kind {
+    /// `recipe` or `snippet`, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Recipe => "recipe",
+            Kind::Snippet => "snippet",
+        }
+    }
+
+    /// The command that stores a file of this kind, for the hint on a kept draft.
+    fn add_command(self) -> &'static str {
+        match self {
+            Kind::Recipe => "promptbook add",
+            Kind::Snippet => "promptbook snippet add",
+        }
+    }
+
+    /// The command that removes one.
+    fn rm_command(self) -> &'static str {
+        match self {
+            Kind::Recipe => "promptbook rm",
+            Kind::Snippet => "promptbook snippet rm",
+        }
+    }
+
+    /// The largest file of this kind.
+    fn max_bytes(self) -> usize {
+        match self {
+            Kind::Recipe => MAX_RECIPE_BYTES,
+            Kind::Snippet => MAX_SNIPPET_BYTES,
+        }
+    }
 }
 
 /// The question a session asks. The command line asks it on a terminal; without one it
@@ -49,6 +93,7 @@ pub struct Session<'a> {
     pub library: &'a mut Library,
     pub editor: &'a EditorCommand,
     pub drafts: &'a Drafts,
+    pub kind: Kind,
 }
 
 impl Session<'_> {
@@ -62,10 +107,12 @@ impl Session<'_> {
         ui: &mut dyn Ui,
     ) -> Result<Outcome> {
         let draft = self.drafts.create(label, initial)?;
+        let kind = self.kind;
         let kept = |e: Error| -> Error {
             e.hint(format!(
-                "your text is kept in {}; when it is right, store it with `promptbook add {}`",
+                "your text is kept in {}; when it is right, store it with `{} {}`",
                 draft.display(),
+                kind.add_command(),
                 draft.display()
             ))
         };
@@ -73,15 +120,17 @@ impl Session<'_> {
             let exit = match self.editor.run(&draft) {
                 Ok(exit) => exit,
                 Err(e) => {
-                    return Err(if read(&draft).is_ok_and(|t| t == initial.as_bytes()) {
-                        Drafts::discard(&draft);
-                        e.hint("nothing was stored")
-                    } else {
-                        kept(e)
-                    });
+                    return Err(
+                        if read(&draft, kind).is_ok_and(|t| t == initial.as_bytes()) {
+                            Drafts::discard(&draft);
+                            e.hint("nothing was stored")
+                        } else {
+                            kept(e)
+                        },
+                    );
                 }
             };
-            let text = read(&draft)?;
+            let text = read(&draft, kind)?;
             if let EditorExit::Failed(code) = exit {
                 let status = code.map_or("was stopped by a signal".to_string(), |c| {
                     format!("exited with status {c}")
@@ -108,35 +157,24 @@ impl Session<'_> {
                 let e = Error::failed("the file was saved empty, so nothing was stored");
                 return Err(match target {
                     Target::Existing { name, .. } => e.hint(format!(
-                        "`{name}` is as it was; to remove it use `promptbook rm {name}`"
+                        "`{name}` is as it was; to remove it use `{} {name}`",
+                        kind.rm_command()
                     )),
-                    Target::New => e.hint("no recipe was created"),
+                    Target::New => e.hint(format!("no {} was created", kind.noun())),
                 });
             }
-            let problem = match Recipe::parse_bytes(&text, &draft.display().to_string()) {
-                Err(invalid) => Error::from(invalid),
-                Ok(recipe) => {
-                    let yaml = String::from_utf8(text).expect("checked by parse_bytes");
-                    let saved = match target {
-                        Target::New => self.library.create(&recipe, &yaml),
-                        Target::Existing { name, base } => {
-                            self.library.save_version(name, *base, &recipe, &yaml)
-                        }
-                    };
-                    match saved {
-                        Ok(SaveOutcome::Unchanged { .. }) => {
-                            Drafts::discard(&draft);
-                            return Ok(Outcome::Unchanged);
-                        }
-                        Ok(outcome) => {
-                            Drafts::discard(&draft);
-                            return Ok(Outcome::Stored(outcome));
-                        }
-                        // A name already taken: fixable in the text, like any invalid recipe.
-                        Err(e) if e.kind == ErrorKind::InvalidRecipe => e,
-                        Err(e) => return Err(kept(e)),
-                    }
+            let problem = match self.store(target, text, &draft.display().to_string()) {
+                Ok(SaveOutcome::Unchanged { .. }) => {
+                    Drafts::discard(&draft);
+                    return Ok(Outcome::Unchanged);
                 }
+                Ok(outcome) => {
+                    Drafts::discard(&draft);
+                    return Ok(Outcome::Stored(outcome));
+                }
+                // Invalid text, or a name already taken: fixable in the text.
+                Err(e) if e.kind == ErrorKind::InvalidRecipe => e,
+                Err(e) => return Err(kept(e)),
             };
             if !ui.reopen(&problem, &draft) {
                 return Err(kept(problem));
@@ -145,10 +183,110 @@ impl Session<'_> {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>> {
+impl Session<'_> {
+    /// Parses the saved `text` (from the draft `origin`) and stores it as `target` says. An
+    /// error of kind `InvalidRecipe` is one the person can fix in the editor.
+    fn store(&mut self, target: &Target, text: Vec<u8>, origin: &str) -> Result<SaveOutcome> {
+        match self.kind {
+            Kind::Recipe => self.store_recipe(target, text, origin),
+            Kind::Snippet => self
+                .store_snippet(target, text, origin)
+                .map_err(about_snippets),
+        }
+    }
+
+    fn store_recipe(
+        &mut self,
+        target: &Target,
+        text: Vec<u8>,
+        origin: &str,
+    ) -> Result<SaveOutcome> {
+        let recipe = Recipe::parse_bytes(&text, origin)?;
+        let yaml = String::from_utf8(text).expect("checked by parse_bytes");
+        match target {
+            Target::New => self.library.create(&recipe, &yaml),
+            Target::Existing { name, base } => {
+                self.library.save_version(name, *base, &recipe, &yaml)
+            }
+        }
+    }
+
+    fn store_snippet(
+        &mut self,
+        target: &Target,
+        text: Vec<u8>,
+        origin: &str,
+    ) -> Result<SaveOutcome> {
+        let snippet = Snippet::parse_bytes(&text, origin)?;
+        let yaml = String::from_utf8(text).expect("checked by parse_bytes");
+        let name = snippet.name().to_string();
+        let stored = match target {
+            Target::New => {
+                let taken = match self.library.snippet(&name) {
+                    Err(e) => e.kind != ErrorKind::NotFound,
+                    Ok(_) => true,
+                };
+                if taken {
+                    return Err(misnamed(
+                        &snippet,
+                        origin,
+                        format!("a snippet named `{name}` is already in the library"),
+                        format!(
+                            "choose another `name:`, or change that one with `promptbook snippet edit {name}`"
+                        ),
+                    ));
+                }
+                let entry = (snippet, yaml, origin.to_string());
+                let mut outcomes = self.library.add_snippets(std::slice::from_ref(&entry))?;
+                outcomes.pop().expect("one outcome per snippet")
+            }
+            Target::Existing {
+                name: editing,
+                base,
+            } => {
+                // Recipes include a snippet by its name, so a snippet is not renamed.
+                let bare = editing.rsplit('/').next().unwrap_or(editing);
+                if name != bare {
+                    return Err(misnamed(
+                        &snippet,
+                        origin,
+                        format!(
+                            "the snippet is named `{name}`, but you are editing `{editing}`; a snippet keeps its name, because recipes include it by that name"
+                        ),
+                        format!(
+                            "change `name:` back to `{bare}`; for a new snippet, `promptbook snippet new {name}`"
+                        ),
+                    ));
+                }
+                self.library
+                    .save_snippet_on(editing, *base, &snippet, &yaml, origin)?
+            }
+        };
+        Ok(match stored {
+            AddOutcome::Added { name } => SaveOutcome::Created { name },
+            AddOutcome::Updated { name, version } => SaveOutcome::NewVersion {
+                name,
+                version,
+                renamed_from: None,
+            },
+            AddOutcome::Unchanged { name, version } => SaveOutcome::Unchanged { name, version },
+        })
+    }
+}
+
+/// A snippet whose `name:` cannot be stored, reported at that line like any problem in the
+/// file, so the person fixes it in the editor.
+fn misnamed(snippet: &Snippet, origin: &str, message: String, hint: String) -> Error {
+    Error::from(Invalid {
+        origin: origin.to_string(),
+        diagnostics: vec![Diagnostic::error(message, Some(snippet.def.name.position)).hint(hint)],
+    })
+}
+
+fn read(path: &Path, kind: Kind) -> Result<Vec<u8>> {
     crate::limits::read_file(
         path,
-        crate::recipe::MAX_RECIPE_BYTES as u64,
+        kind.max_bytes() as u64,
         "the draft",
         crate::error::ErrorKind::InvalidRecipe,
     )

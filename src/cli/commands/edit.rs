@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use crate::cli::Ctx;
 use crate::cli::editing::{edit_session, note_kept_drafts};
-use crate::edit::{Drafts, EditorCommand, Target};
+use crate::edit::{Drafts, EditorCommand, Kind, Target};
 use crate::error::Result;
 
 /// Edit a recipe in your editor ($VISUAL, else $EDITOR, else vi).
@@ -37,5 +37,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         name: stored.name.clone(),
         base: stored.version,
     };
-    edit_session(ctx, &editor, &drafts, &target, &label, &stored.yaml)
+    edit_session(
+        ctx,
+        Kind::Recipe,
+        &editor,
+        &drafts,
+        &target,
+        &label,
+        &stored.yaml,
+    )
 }

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 
 use crate::cli::Ctx;
 use crate::cli::editing::{edit_session, note_kept_drafts};
-use crate::edit::{Drafts, EditorCommand, Target};
+use crate::edit::{Drafts, EditorCommand, Kind, Target};
 use crate::error::{Error, Result};
 use crate::recipe::{is_kebab, scaffold};
 
@@ -53,5 +53,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let editor = EditorCommand::from_env(std::io::stdin().is_terminal())?;
     let drafts = Drafts::default_location()?;
     note_kept_drafts(&drafts, &args.name);
-    edit_session(ctx, &editor, &drafts, &Target::New, &args.name, &initial)
+    edit_session(
+        ctx,
+        Kind::Recipe,
+        &editor,
+        &drafts,
+        &Target::New,
+        &args.name,
+        &initial,
+    )
 }
