@@ -44,6 +44,15 @@ pub struct HistoryEntry {
 pub fn history<'a>(
     versions: impl IntoIterator<Item = (u32, &'a str, &'a str, &'a str)>,
 ) -> Vec<HistoryEntry> {
+    history_with(versions, summarize)
+}
+
+/// [`history`] with the summary of a change given: [`summarize`] for recipes,
+/// [`summarize_snippet`] for snippets.
+pub fn history_with<'a>(
+    versions: impl IntoIterator<Item = (u32, &'a str, &'a str, &'a str)>,
+    summarize: fn(&str, &str) -> String,
+) -> Vec<HistoryEntry> {
     let mut out: Vec<HistoryEntry> = Vec::new();
     let mut previous: Option<&str> = None;
     for (version, created_at, hash, yaml) in versions {
@@ -65,6 +74,36 @@ pub fn history<'a>(
         previous = Some(yaml);
     }
     out
+}
+
+/// A one-line summary of what changed from one snippet file to the next, e.g.
+/// `description; template (+2 −1 lines)`.
+pub fn summarize_snippet(old: &str, new: &str) -> String {
+    if old == new {
+        return "no change".into();
+    }
+    let read = |s: &str| super::snippet::Snippet::parse(s, "").ok().map(|s| s.def);
+    let (Some(a), Some(b)) = (read(old), read(new)) else {
+        return format!("text changed ({})", line_counts(old, new));
+    };
+    let mut parts: Vec<String> = Vec::new();
+    if a.name.value != b.name.value {
+        parts.push(format!("renamed from {}", a.name.value));
+    }
+    if a.description != b.description {
+        parts.push("description".into());
+    }
+    if a.template.value != b.template.value {
+        parts.push(format!(
+            "template ({})",
+            line_counts(&a.template.value, &b.template.value)
+        ));
+    }
+    if parts.is_empty() {
+        "comments or formatting only".into()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// A one-line summary of what changed from `old` to `new`, e.g.

@@ -2,8 +2,8 @@
 
 use crate::cli::Ctx;
 use crate::cli::flags::parse_version;
+use crate::cli::versions::{print_diff, versions_to_compare};
 use crate::error::Result;
-use crate::recipe::changes;
 
 /// Show a unified diff between two versions of a recipe.
 ///
@@ -29,34 +29,11 @@ pub struct Args {
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let lib = ctx.library()?;
     let current = lib.get(&args.name)?;
-    let to = args.to.unwrap_or(current.version);
-    let from = match args.from {
-        Some(f) => f,
-        None if to > 1 => to - 1,
-        None => {
-            eprintln!(
-                "`{}` has only version 1, so there is nothing to compare yet.",
-                current.name
-            );
-            return Ok(());
-        }
+    let Some((from, to)) = versions_to_compare(&current.name, current.version, args.from, args.to)
+    else {
+        return Ok(());
     };
     let old = lib.get_version(&current.name, from)?;
     let new = lib.get_version(&current.name, to)?;
-    let diff = changes::unified(
-        &old.yaml,
-        &new.yaml,
-        &format!("{} v{from}", current.name),
-        &format!("{} v{to}", current.name),
-    );
-    if diff.is_empty() {
-        eprintln!("v{from} and v{to} of `{}` are identical.", current.name);
-        return Ok(());
-    }
-    let text = if ctx.out.color {
-        crate::cli::output::colour_diff(&diff)
-    } else {
-        diff
-    };
-    ctx.out.print(&text)
+    print_diff(&ctx.out, &current.name, (from, &old.yaml), (to, &new.yaml))
 }
