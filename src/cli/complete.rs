@@ -1,4 +1,4 @@
-//! Shell completion of recipe and pack names, read from the library when the shell asks
+//! Shell completion of recipe, snippet and pack names, read from the library when the shell asks
 //! (clap_complete's dynamic completion: the script the shell loads runs
 //! `COMPLETE=bash promptbook -- WORDS…`, handled in `cli::main` before anything else).
 
@@ -25,6 +25,35 @@ pub fn recipes() -> ArgValueCandidates {
             }
             if let Some(full) = full {
                 out.push(CompletionCandidate::new(full).help(Some(r.title.clone().into())));
+            }
+        }
+        out
+    })
+}
+
+/// Candidates for a snippet's name: the bare name, and `pack/name` for a pack's.
+pub fn snippets() -> ArgValueCandidates {
+    ArgValueCandidates::new(|| {
+        let Some(lib) = existing_library() else {
+            return Vec::new();
+        };
+        let all = lib.snippets().unwrap_or_default();
+        let mut out = Vec::new();
+        for s in &all {
+            let bare = s.name.rsplit('/').next().unwrap_or(&s.name);
+            let help = Some(s.description.clone().into());
+            // A bare name finds the user's own snippet, else the only pack's of that name.
+            let bare_finds_it = s.pack.is_none()
+                || all
+                    .iter()
+                    .filter(|o| o.name.rsplit('/').next() == Some(bare))
+                    .count()
+                    == 1;
+            if bare_finds_it {
+                out.push(CompletionCandidate::new(bare).help(help.clone()));
+            }
+            if s.pack.is_some() {
+                out.push(CompletionCandidate::new(&s.name).help(help));
             }
         }
         out

@@ -12,6 +12,7 @@ mod inputs;
 mod interrupt;
 pub(crate) mod output;
 mod sources;
+mod versions;
 
 use std::path::PathBuf;
 
@@ -114,6 +115,7 @@ pub enum Command {
     Import(import::Args),
     Rm(rm::Args),
     Pack(pack::Args),
+    Snippet(snippet::Args),
     Models(models::Args),
     Completions(completions::Args),
     Man(man::Args),
@@ -230,6 +232,7 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Import(a) => import::run(a, ctx),
         Command::Rm(a) => rm::run(a, ctx),
         Command::Pack(a) => pack::run(a, ctx),
+        Command::Snippet(a) => snippet::run(a, ctx),
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &ctx.out),
         Command::Man(a) => man::run(a, Cli::command(), ctx),

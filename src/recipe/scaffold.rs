@@ -1,4 +1,4 @@
-//! The starting text of a new recipe: a commented scaffold, or a copy of another recipe
+//! The starting text of a new recipe or snippet: a commented scaffold, or a copy of another
 //! under a new name.
 
 /// A commented scaffold for a recipe called `name`. It is a valid recipe as it stands, so
@@ -40,6 +40,23 @@ tests:
     expect: {{ contains: ["<topic>remote onboarding</topic>"], max_input_tokens: 1000 }}
 "#,
         title = title_of(name)
+    )
+}
+
+/// A commented scaffold for a snippet called `name`: valid as it stands, and it says how a
+/// recipe includes it and what its template may use.
+pub fn snippet(name: &str) -> String {
+    format!(
+        r#"# A new promptbook snippet: a piece of text that recipes include with {{{{> {name}}}}}.
+# Fill it in, save and close the editor to store it. Close without saving to store nothing.
+name: {name}
+description: What this snippet is for, in one sentence.
+# The text put in place of {{{{> {name}}}}}. It may use the variables of the recipes that
+# include it, e.g. {{{{audience}}}} or {{{{#if notes}}}}…{{{{/if}}}} (each of those recipes must
+# declare them), and include other snippets, e.g. {{{{> sign-off}}}}.
+template: |
+  Write in a warm, plain voice: short sentences, everyday words, no jargon.
+"#
     )
 }
 
@@ -90,6 +107,13 @@ mod tests {
         let r = Recipe::parse(&scaffold("my-recipe"), "new").unwrap();
         assert_eq!(r.name(), "my-recipe");
         assert_eq!(r.title, "My recipe");
+    }
+
+    #[test]
+    fn the_snippet_scaffold_is_a_valid_snippet() {
+        let s = crate::recipe::snippet::Snippet::parse(&snippet("house-style"), "new").unwrap();
+        assert_eq!(s.name(), "house-style");
+        assert!(s.uses.vars.is_empty() && s.uses.snippets.is_empty());
     }
 
     #[test]

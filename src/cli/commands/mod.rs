@@ -22,5 +22,6 @@ pub mod revert;
 pub mod rm;
 pub mod search;
 pub mod show;
+pub mod snippet;
 pub mod test;
 pub mod web;

@@ -1,0 +1,149 @@
+//! `promptbook snippet add`: check snippet files and store them, all or nothing.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::cli::Ctx;
+use crate::cli::sources::collect_files;
+use crate::error::{Error, ErrorKind, Result};
+use crate::recipe::snippet::{MAX_SNIPPET_BYTES, Snippet, about_snippets};
+use crate::store::AddOutcome;
+
+/// Check snippet files and store them in the library.
+///
+/// A snippet file is YAML with `name` (kebab-case: recipes include it as {{> name}}),
+/// `description` and `template` (the text, which may use the including recipes' variables
+/// and other snippets). A folder adds every .yaml/.yml file below it. Nothing is stored
+/// unless every file is valid: a bad name, an unknown field, a template error, a snippet
+/// the library lacks, a cycle of snippets, or a variable that a recipe including the
+/// snippet does not declare is reported with file:line:column. A changed snippet becomes a
+/// new version of the same name; an identical one changes nothing.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "A snippet file (brand-voice.yaml):
+  name: brand-voice
+  description: How we sound in everything we write
+  template: |
+    Write for {{audience}} in a warm, plain voice: short sentences, no jargon.
+
+Examples:
+  promptbook snippet add brand-voice.yaml
+  promptbook snippet add snippets/")]
+pub struct Args {
+    /// Snippet files or folders.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+}
+
+pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
+    let files = collect_files(&args.paths)?;
+    let mut snippets: Vec<(Snippet, String, String)> = Vec::new();
+    let mut problems: Vec<Error> = Vec::new();
+    let mut seen: HashMap<String, &Path> = HashMap::new();
+    for file in &files {
+        match read_snippet(file) {
+            Ok((snippet, text)) => {
+                if let Some(first) = seen.insert(snippet.name().to_string(), file) {
+                    problems.push(
+                        Error::invalid(format!(
+                            "{}:{}:{}: the name `{}` is also used by {}",
+                            file.display(),
+                            snippet.def.name.position.line,
+                            snippet.def.name.position.column,
+                            snippet.name(),
+                            first.display()
+                        ))
+                        .hint("give each snippet its own name"),
+                    );
+                }
+                snippets.push((snippet, text, file.display().to_string()));
+            }
+            Err(e) => problems.push(e),
+        }
+    }
+    if let Some(first) = problems.first() {
+        let mut e = first.clone();
+        if problems.len() > 1 {
+            e.message = problems
+                .iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        return Err(nothing_added(e));
+    }
+    let lib = ctx.library()?;
+    let outcomes = lib
+        .add_snippets(&snippets)
+        .map_err(|e| nothing_added(about_snippets(e)))?;
+    for o in outcomes {
+        match o {
+            AddOutcome::Added { name } => eprintln!("added {name}"),
+            AddOutcome::Updated { name, version } => {
+                eprintln!("updated {name} (now version {version})");
+                let users = lib.snippet_users(&name)?;
+                if !users.is_empty() {
+                    eprintln!(
+                        "note: {} {} it and {} with it from now on: {}",
+                        users.len(),
+                        if users.len() == 1 {
+                            "recipe includes"
+                        } else {
+                            "recipes include"
+                        },
+                        if users.len() == 1 {
+                            "changes"
+                        } else {
+                            "change"
+                        },
+                        users.join(", ")
+                    );
+                }
+            }
+            AddOutcome::Unchanged { name, version } => {
+                eprintln!("unchanged {name}: identical to stored version {version}")
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `e`, saying that nothing was stored.
+fn nothing_added(e: Error) -> Error {
+    if e.kind == ErrorKind::InvalidRecipe {
+        e.hint("nothing was added; fix the files above and run the same command again")
+    } else {
+        e.hint("nothing was added")
+    }
+}
+
+/// Reads and checks one snippet file, keeping its exact text.
+fn read_snippet(file: &Path) -> Result<(Snippet, String)> {
+    let origin = file.display().to_string();
+    let bytes = crate::limits::read_file(
+        file,
+        MAX_SNIPPET_BYTES as u64,
+        "the snippet file",
+        ErrorKind::InvalidRecipe,
+    )?;
+    let snippet = Snippet::parse_bytes(&bytes, &origin).map_err(|invalid| {
+        let e = about_snippets(Error::from(invalid));
+        if looks_like_a_recipe(&bytes) {
+            e.hint(format!(
+                "this looks like a recipe, not a snippet: `promptbook add {origin}` adds recipes"
+            ))
+        } else {
+            e
+        }
+    })?;
+    let text = String::from_utf8(bytes).expect("checked by parse_bytes");
+    Ok((snippet, text))
+}
+
+/// True when the text has a top-level field only a recipe has.
+fn looks_like_a_recipe(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).lines().any(|l| {
+        ["prompt:", "variables:", "messages:", "system:", "title:"]
+            .iter()
+            .any(|f| l.starts_with(f))
+    })
+}
