@@ -21,6 +21,7 @@ mod readme;
 mod render;
 mod sdk;
 mod snippet_use;
+mod snippets;
 mod structured;
 mod tour;
 mod web;

@@ -167,7 +167,7 @@ impl Pty {
 }
 
 /// Every recipe row and version row, in order, as text, then the packs and their records
-/// (pack recipes are named `pack/name`).
+/// (pack recipes are named `pack/name`), then every snippet version.
 pub fn dump_library(path: &Path) -> String {
     let conn =
         rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -184,6 +184,10 @@ pub fn dump_library(path: &Path) -> String {
         "SELECT 'pack-recipe ' || pack || '/' || name || ' ' || coalesce(recipe_id, 'removed')
                 || ' ' || file || ' ' || hash
          FROM pack_recipes ORDER BY pack, name",
+        "SELECT 'snippet ' || CASE WHEN s.namespace = '' THEN s.name ELSE s.namespace || '/' || s.name END
+                || ' cur=' || s.current_version || ' v' || v.version || ' ' || v.hash
+         FROM snippets s JOIN snippet_versions v ON v.snippet_id = s.id
+         ORDER BY s.namespace, s.name, v.version",
     ];
     for sql in queries {
         let mut stmt = conn.prepare(sql).unwrap();
@@ -505,4 +509,52 @@ pub fn need_tools(programs: &[&str]) -> bool {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "SKIPPED: {how}");
     false
+}
+
+impl Env {
+    /// What bash offers after `promptbook WORDS…` and Tab: the completion script loaded as
+    /// `promptbook completions bash` prints it, its function called as bash calls it.
+    pub fn bash_completes(&self, line: &[&str]) -> Vec<String> {
+        let base = self.std_command(&[]);
+        let bin = std::path::Path::new(base.get_program())
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let words = line
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let script = format!(
+            "source <(promptbook completions bash) || exit 9\nCOMP_WORDS=(promptbook {words}); COMP_CWORD={}; COMP_TYPE=9\n_clap_complete_promptbook promptbook '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            line.len(),
+            line.last().unwrap(),
+            line.get(line.len().wrapping_sub(2))
+                .unwrap_or(&"promptbook"),
+        );
+        let mut c = std::process::Command::new("bash");
+        c.arg("-c")
+            .arg(script)
+            .env_clear()
+            .current_dir(self.dir.path());
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        let path = std::env::join_paths(
+            std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+        )
+        .unwrap();
+        c.env("PATH", path);
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let mut got: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(|l| l.trim_end().to_string())
+            .collect();
+        got.sort();
+        got
+    }
 }

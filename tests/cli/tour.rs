@@ -444,52 +444,6 @@ fn a_library_in_a_missing_folder_is_refused() {
     assert!(missing.is_file());
 }
 
-/// What bash offers after `promptbook WORDS…` and Tab: the completion script loaded as
-/// `promptbook completions bash` prints it, its function called as bash calls it.
-fn bash_completes(env: &Env, line: &[&str]) -> Vec<String> {
-    let base = env.std_command(&[]);
-    let bin = std::path::Path::new(base.get_program())
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let words = line
-        .iter()
-        .map(|w| format!("'{w}'"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let script = format!(
-        "source <(promptbook completions bash) || exit 9\nCOMP_WORDS=(promptbook {words}); COMP_CWORD={}; COMP_TYPE=9\n_clap_complete_promptbook promptbook '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
-        line.len(),
-        line.last().unwrap(),
-        line.get(line.len().wrapping_sub(2))
-            .unwrap_or(&"promptbook"),
-    );
-    let mut c = std::process::Command::new("bash");
-    c.arg("-c")
-        .arg(script)
-        .env_clear()
-        .current_dir(env.dir.path());
-    for (k, v) in base.get_envs() {
-        if let Some(v) = v {
-            c.env(k, v);
-        }
-    }
-    let path = std::env::join_paths(
-        std::iter::once(bin).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
-    )
-    .unwrap();
-    c.env("PATH", path);
-    let out = c.output().unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let mut got: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(|l| l.trim_end().to_string())
-        .collect();
-    got.sort();
-    got
-}
-
 #[test]
 fn bash_completes_recipe_and_pack_names() {
     if !need_tools(&["bash"]) {
@@ -497,24 +451,24 @@ fn bash_completes_recipe_and_pack_names() {
     }
     let env = Env::new();
     // No library yet: nothing to offer, and completing does not create one.
-    assert_eq!(bash_completes(&env, &["show", "blo"]), Vec::<String>::new());
+    assert_eq!(env.bash_completes(&["show", "blo"]), Vec::<String>::new());
     assert!(!env.lib().exists(), "completion created the library");
     // Commands complete as before.
-    assert_eq!(bash_completes(&env, &["rend"]), ["render"]);
+    assert_eq!(env.bash_completes(&["rend"]), ["render"]);
 
     let env = env_with_pack();
-    assert_eq!(bash_completes(&env, &["show", "blo"]), ["blog-draft"]);
+    assert_eq!(env.bash_completes(&["show", "blo"]), ["blog-draft"]);
     assert_eq!(
-        bash_completes(&env, &["render", "--format", "json", "email-t"]),
+        env.bash_completes(&["render", "--format", "json", "email-t"]),
         ["email-triage"]
     );
     assert_eq!(
-        bash_completes(&env, &["fill", "team-prompts/"]),
+        env.bash_completes(&["fill", "team-prompts/"]),
         ["team-prompts/meeting-actions", "team-prompts/standup"]
     );
-    assert_eq!(bash_completes(&env, &["history", "stand"]), ["standup"]);
+    assert_eq!(env.bash_completes(&["history", "stand"]), ["standup"]);
     assert_eq!(
-        bash_completes(&env, &["pack", "show", "te"]),
+        env.bash_completes(&["pack", "show", "te"]),
         ["team-prompts"]
     );
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::Ctx;
 use crate::cli::sources::collect_files;
 use crate::error::{Error, ErrorKind, Result};
-use crate::recipe::snippet::{MAX_SNIPPET_BYTES, Snippet, about_snippets};
+use crate::recipe::snippet::{FIX_SNIPPET_HINT, MAX_SNIPPET_BYTES, Snippet, about_snippets};
 use crate::store::AddOutcome;
 
 /// Check snippet files and store them in the library.
@@ -68,6 +68,11 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 .map(|p| p.message.clone())
                 .collect::<Vec<_>>()
                 .join("\n");
+            for hint in problems[1..].iter().flat_map(|p| &p.hints) {
+                if !e.hints.contains(hint) {
+                    e.hints.push(hint.clone());
+                }
+            }
         }
         return Err(nothing_added(e));
     }
@@ -107,13 +112,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     Ok(())
 }
 
-/// `e`, saying that nothing was stored.
-fn nothing_added(e: Error) -> Error {
-    if e.kind == ErrorKind::InvalidRecipe {
-        e.hint("nothing was added; fix the files above and run the same command again")
-    } else {
-        e.hint("nothing was added")
+/// `e`, saying that nothing was stored (and, for a bad file, what a snippet file holds).
+fn nothing_added(mut e: Error) -> Error {
+    if e.kind != ErrorKind::InvalidRecipe {
+        return e.hint("nothing was added");
     }
+    e.hints.retain(|h| h != FIX_SNIPPET_HINT);
+    e.hint("nothing was added; fix the files above and run the same command again (a snippet file has `name:`, `description:` and `template: |`; `promptbook snippet add --help` shows one)")
 }
 
 /// Reads and checks one snippet file, keeping its exact text.
