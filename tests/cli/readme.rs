@@ -44,10 +44,23 @@ fn the_readme_tour_shows_what_the_program_prints() {
         "Launch sync, 3 March. Ana: ship the beta Friday. Bo will update the pricing page.\n",
     );
     let stamp = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z").unwrap();
+    // Tables show times as `2026-11-24 03:20:29`, or to the minute.
+    let shown_time = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?").unwrap();
     let home = env.dir.path().display().to_string();
     let mut checked = 0;
     for (line, shown) in tour() {
         let words = shell_words::split(&line).unwrap();
+        // `cat > FILE <<'EOF'` writes the lines below it, up to `EOF`, as a reader would.
+        if let ["cat", ">", file, end] = words.iter().map(String::as_str).collect::<Vec<_>>()[..]
+            && let Some(end) = end.strip_prefix("<<")
+        {
+            let body = shown
+                .iter()
+                .position(|l| l == end)
+                .expect("the heredoc ends");
+            env.write(file, shown[..body].join("\n") + "\n");
+            continue;
+        }
         if words[0] != "promptbook" || words.iter().any(|w| w.starts_with('~')) {
             continue; // another program, or a path on the reader's machine
         }
@@ -55,6 +68,12 @@ fn the_readme_tour_shows_what_the_program_prints() {
         let run = env.cmd(&args).run();
         let printed = format!("{}{}", run.stdout, run.stderr());
         let printed = stamp.replace_all(&printed, "2026-11-24T03:20:29.036Z");
+        let printed = shown_time.replace_all(&printed, |c: &regex::Captures| {
+            format!(
+                "2026-11-24 03:20{}",
+                if c.get(1).is_some() { ":29" } else { "" }
+            )
+        });
         let printed = printed
             .replace(&format!("{home}/config"), "/home/you/.config")
             .replace(&home, "/home/you");
