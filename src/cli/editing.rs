@@ -9,9 +9,42 @@ use crate::edit::{Drafts, EditorCommand, Kind, Outcome, Session, Target, Ui};
 use crate::error::{Error, Result};
 use crate::store::SaveOutcome;
 
+/// `edit`: opens the stored `yaml` of the recipe or snippet `name` (its full name, which
+/// finds it again), made from version `version`, and stores what is saved on top of it.
+pub fn edit_stored(ctx: &mut Ctx, kind: Kind, name: &str, version: u32, yaml: &str) -> Result<()> {
+    let editor = EditorCommand::from_env(std::io::stdin().is_terminal())?;
+    let drafts = drafts_of(kind)?;
+    // A pack's recipe is named `pack/name`; its drafts are files named `pack.name-…`.
+    let label = name.replace('/', ".");
+    note_kept_drafts(&drafts, &label);
+    let target = Target::Existing {
+        name: name.to_string(),
+        base: version,
+    };
+    edit_session(ctx, kind, &editor, &drafts, &target, &label, yaml)
+}
+
+/// `new`: opens `initial` (a scaffold or a copy) for a new recipe or snippet `name`, stored
+/// only if its name is free.
+pub fn write_new(ctx: &mut Ctx, kind: Kind, name: &str, initial: &str) -> Result<()> {
+    let editor = EditorCommand::from_env(std::io::stdin().is_terminal())?;
+    let drafts = drafts_of(kind)?;
+    note_kept_drafts(&drafts, name);
+    edit_session(ctx, kind, &editor, &drafts, &Target::New, name, initial)
+}
+
+/// Where drafts of `kind` are kept.
+fn drafts_of(kind: Kind) -> Result<Drafts> {
+    let drafts = Drafts::default_location()?;
+    Ok(match kind {
+        Kind::Recipe => drafts,
+        Kind::Snippet => drafts.of_snippets(),
+    })
+}
+
 /// Runs a session for `new` and `edit` (of a recipe or a snippet: `kind`), and says what
 /// happened.
-pub fn edit_session(
+fn edit_session(
     ctx: &mut Ctx,
     kind: Kind,
     editor: &EditorCommand,
@@ -67,7 +100,7 @@ pub fn edit_session(
 }
 
 /// Prints where drafts from earlier sessions (kept, or left by a crash) are.
-pub fn note_kept_drafts(drafts: &Drafts, name: &str) {
+fn note_kept_drafts(drafts: &Drafts, name: &str) {
     for path in drafts.kept(name) {
         eprintln!(
             "note: an earlier draft of `{name}` is kept in {}",

@@ -53,6 +53,17 @@ impl FormatArgs {
     }
 }
 
+/// The two versions `diff` and `snippet diff` compare.
+#[derive(Debug, clap::Args)]
+pub struct VersionPair {
+    /// The older version (default: the one before TO).
+    #[arg(value_parser = parse_version)]
+    pub from: Option<u32>,
+    /// The newer version (default: the current one).
+    #[arg(value_parser = parse_version)]
+    pub to: Option<u32>,
+}
+
 /// Reads `3` or `v3`.
 pub fn parse_version(s: &str) -> std::result::Result<u32, String> {
     s.strip_prefix('v')

@@ -2,6 +2,7 @@
 //! one in use marked, and a diff between two of them.
 
 use super::Out;
+use super::flags::VersionPair;
 use crate::error::Result;
 use crate::recipe::changes::{self, HistoryEntry};
 
@@ -73,14 +74,9 @@ pub fn print_history(
 
 /// The versions `diff NAME [FROM] [TO]` compares: TO defaults to `current`, FROM to the one
 /// before TO. `None` (after saying so) when there is only one version.
-pub fn versions_to_compare(
-    name: &str,
-    current: u32,
-    from: Option<u32>,
-    to: Option<u32>,
-) -> Option<(u32, u32)> {
-    let to = to.unwrap_or(current);
-    match from {
+pub fn versions_to_compare(name: &str, current: u32, asked: &VersionPair) -> Option<(u32, u32)> {
+    let to = asked.to.unwrap_or(current);
+    match asked.from {
         Some(f) => Some((f, to)),
         None if to > 1 => Some((to - 1, to)),
         None => {

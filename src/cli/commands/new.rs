@@ -1,10 +1,8 @@
 //! `promptbook new`: write a new recipe in your editor, from a scaffold or a copy.
 
-use std::io::IsTerminal;
-
 use crate::cli::Ctx;
-use crate::cli::editing::{edit_session, note_kept_drafts};
-use crate::edit::{Drafts, EditorCommand, Kind, Target};
+use crate::cli::editing::write_new;
+use crate::edit::Kind;
 use crate::error::{Error, Result};
 use crate::recipe::{is_kebab, scaffold};
 
@@ -50,16 +48,5 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             scaffold::renamed(&stored.yaml, line, &args.name)
         }
     };
-    let editor = EditorCommand::from_env(std::io::stdin().is_terminal())?;
-    let drafts = Drafts::default_location()?;
-    note_kept_drafts(&drafts, &args.name);
-    edit_session(
-        ctx,
-        Kind::Recipe,
-        &editor,
-        &drafts,
-        &Target::New,
-        &args.name,
-        &initial,
-    )
+    write_new(ctx, Kind::Recipe, &args.name, &initial)
 }

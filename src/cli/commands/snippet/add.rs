@@ -19,15 +19,10 @@ use crate::store::AddOutcome;
 /// snippet does not declare is reported with file:line:column. A changed snippet becomes a
 /// new version of the same name; an identical one changes nothing.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "A snippet file (brand-voice.yaml):
-  name: brand-voice
-  description: How we sound in everything we write
-  template: |
-    Write for {{audience}} in a warm, plain voice: short sentences, no jargon.
-
+#[command(after_help = concat!(snippet_file_example!(), "
 Examples:
   promptbook snippet add brand-voice.yaml
-  promptbook snippet add snippets/")]
+  promptbook snippet add snippets/"))]
 pub struct Args {
     /// Snippet files or folders.
     #[arg(required = true, value_name = "FILE|DIR")]

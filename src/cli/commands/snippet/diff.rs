@@ -1,7 +1,7 @@
 //! `promptbook snippet diff`: what changed between two versions of a snippet.
 
 use crate::cli::Ctx;
-use crate::cli::flags::parse_version;
+use crate::cli::flags::VersionPair;
 use crate::cli::versions::{print_diff, versions_to_compare};
 use crate::error::Result;
 
@@ -18,18 +18,14 @@ pub struct Args {
     /// The snippet's name (`pack/name` for a pack's).
     #[arg(add = crate::cli::complete::snippets())]
     pub name: String,
-    /// The older version (default: the one before TO).
-    #[arg(value_parser = parse_version)]
-    pub from: Option<u32>,
-    /// The newer version (default: the current one).
-    #[arg(value_parser = parse_version)]
-    pub to: Option<u32>,
+    #[command(flatten)]
+    pub versions: VersionPair,
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let lib = ctx.library()?;
     let current = lib.snippet(&args.name)?;
-    let Some((from, to)) = versions_to_compare(&current.name, current.version, args.from, args.to)
+    let Some((from, to)) = versions_to_compare(&current.name, current.version, &args.versions)
     else {
         return Ok(());
     };

@@ -1,11 +1,9 @@
 //! `promptbook snippet edit`: change a snippet in your editor; each valid save is a new
 //! version, and every recipe that includes it renders with it from then on.
 
-use std::io::IsTerminal;
-
 use crate::cli::Ctx;
-use crate::cli::editing::{edit_session, note_kept_drafts};
-use crate::edit::{Drafts, EditorCommand, Kind, Target};
+use crate::cli::editing::edit_stored;
+use crate::edit::Kind;
 use crate::error::Result;
 
 /// Edit a snippet in your editor ($VISUAL, else $EDITOR, else vi).
@@ -29,24 +27,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let interactive = std::io::stdin().is_terminal();
     let stored = ctx.library()?.snippet(&args.name)?;
-    let editor = EditorCommand::from_env(interactive)?;
-    let drafts = Drafts::default_location()?.of_snippets();
-    // A pack's snippet is named `pack/name`; its drafts are files named `pack.name-…`.
-    let label = stored.name.replace('/', ".");
-    note_kept_drafts(&drafts, &label);
-    let target = Target::Existing {
-        name: stored.name.clone(),
-        base: stored.version,
-    };
-    edit_session(
+    edit_stored(
         ctx,
         Kind::Snippet,
-        &editor,
-        &drafts,
-        &target,
-        &label,
+        &stored.name,
+        stored.version,
         &stored.yaml,
     )
 }

@@ -3,6 +3,18 @@
 //! (`crate::recipe::snippet`, `crate::store::snippets`), this face reads files, asks and
 //! prints.
 
+/// A snippet file as `--help` shows it, for `concat!` into help texts.
+macro_rules! snippet_file_example {
+    () => {
+        "A snippet file (brand-voice.yaml):
+  name: brand-voice
+  description: How we sound in everything we write
+  template: |
+    Write for {{audience}} in a warm, plain voice: short sentences, no jargon.
+"
+    };
+}
+
 mod add;
 mod diff;
 mod edit;
@@ -29,12 +41,7 @@ use crate::error::Result;
 /// from then on; every version is kept, and `render --format json` says which versions a
 /// prompt used.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "A snippet file (brand-voice.yaml):
-  name: brand-voice
-  description: How we sound in everything we write
-  template: |
-    Write for {{audience}} in a warm, plain voice: short sentences, no jargon.
-
+#[command(after_help = concat!(snippet_file_example!(), "
 In a recipe's prompt:
   prompt: |
     Announce {{product}} to our customers.
@@ -45,7 +52,7 @@ Examples:
   promptbook snippet list
   promptbook snippet show brand-voice
   promptbook snippet edit brand-voice
-  promptbook snippet history brand-voice")]
+  promptbook snippet history brand-voice"))]
 pub struct Args {
     #[command(subcommand)]
     pub command: SnippetCommand,

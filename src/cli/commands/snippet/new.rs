@@ -1,10 +1,8 @@
 //! `promptbook snippet new`: write a new snippet in your editor, from a scaffold or a copy.
 
-use std::io::IsTerminal;
-
 use crate::cli::Ctx;
-use crate::cli::editing::{edit_session, note_kept_drafts};
-use crate::edit::{Drafts, EditorCommand, Kind, Target};
+use crate::cli::editing::write_new;
+use crate::edit::Kind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::{is_kebab, scaffold};
 
@@ -55,16 +53,5 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             scaffold::renamed(&stored.yaml, line, &args.name)
         }
     };
-    let editor = EditorCommand::from_env(std::io::stdin().is_terminal())?;
-    let drafts = Drafts::default_location()?.of_snippets();
-    note_kept_drafts(&drafts, &args.name);
-    edit_session(
-        ctx,
-        Kind::Snippet,
-        &editor,
-        &drafts,
-        &Target::New,
-        &args.name,
-        &initial,
-    )
+    write_new(ctx, Kind::Snippet, &args.name, &initial)
 }
