@@ -68,6 +68,23 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
     Ok(out)
 }
 
+/// Every problem found in the files of one command as one error: each message on its own
+/// line, the hints of all of them once each. `None` when there are none.
+pub fn one_error(problems: Vec<Error>) -> Option<Error> {
+    let mut problems = problems.into_iter();
+    let mut e = problems.next()?;
+    for p in problems {
+        e.message.push('\n');
+        e.message.push_str(&p.message);
+        for hint in p.hints {
+            if !e.hints.contains(&hint) {
+                e.hints.push(hint);
+            }
+        }
+    }
+    Some(e)
+}
+
 /// The deepest folder nesting a folder walk searches.
 pub const MAX_DEPTH: usize = 32;
 /// The most folder entries a folder walk looks at, files and folders together.

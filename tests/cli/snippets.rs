@@ -43,14 +43,6 @@ fn with_voice() -> Env {
     env
 }
 
-/// Dates and hashes replaced, so snapshots hold what does not change between runs.
-fn stable(text: &str) -> String {
-    let time = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?").unwrap();
-    let hash = regex::Regex::new(r"\b[0-9a-f]{12}\b").unwrap();
-    hash.replace_all(&time.replace_all(text, "YYYY-MM-DD hh:mm"), "<hash>")
-        .into_owned()
-}
-
 /// The snippet drafts kept in the data folder.
 fn snippet_drafts(env: &Env) -> Vec<std::path::PathBuf> {
     let mut found: Vec<_> = std::fs::read_dir(env.path("data/promptbook/drafts/snippets"))

@@ -478,6 +478,20 @@ impl Env {
     }
 }
 
+/// `text` with the times tables show (`2026-11-24 10:02:11`, or to the minute) and short
+/// hashes (12 hex digits) replaced, for snapshots that hold what stays the same between runs.
+pub fn stable(text: &str) -> String {
+    let time = regex::Regex::new(r"\d{4}-\d\d-\d\d \d\d:\d\d(:\d\d)?").unwrap();
+    let hash = regex::Regex::new(r"\b[0-9a-f]{12}\b").unwrap();
+    let text = time.replace_all(text, |c: &regex::Captures| {
+        format!(
+            "YYYY-MM-DD hh:mm{}",
+            if c.get(1).is_some() { ":ss" } else { "" }
+        )
+    });
+    hash.replace_all(&text, "<hash>").into_owned()
+}
+
 /// The path a message says a draft is kept in (`… kept in PATH; …` or `… kept in PATH.`).
 pub fn kept_path(stderr: &str) -> PathBuf {
     let at = stderr.find("kept in ").expect("a kept path") + "kept in ".len();

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::cli::Ctx;
-use crate::cli::sources::collect_files;
+use crate::cli::sources::{collect_files, one_error};
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::snippet::{FIX_SNIPPET_HINT, MAX_SNIPPET_BYTES, Snippet, about_snippets};
 use crate::store::AddOutcome;
@@ -55,20 +55,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             Err(e) => problems.push(e),
         }
     }
-    if let Some(first) = problems.first() {
-        let mut e = first.clone();
-        if problems.len() > 1 {
-            e.message = problems
-                .iter()
-                .map(|p| p.message.clone())
-                .collect::<Vec<_>>()
-                .join("\n");
-            for hint in problems[1..].iter().flat_map(|p| &p.hints) {
-                if !e.hints.contains(hint) {
-                    e.hints.push(hint.clone());
-                }
-            }
-        }
+    if let Some(e) = one_error(problems) {
         return Err(nothing_added(e));
     }
     let lib = ctx.library()?;
