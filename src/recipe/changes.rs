@@ -284,6 +284,32 @@ mod tests {
     const A: &str = "name: demo\ntitle: Demo\nvariables:\n  topic: { type: string }\n  tone: { type: string }\nprompt: |\n  About {{topic}} {{tone}}.\n";
 
     #[test]
+    fn a_snippet_summary_names_its_fields() {
+        let a = "name: voice\ndescription: How\ntemplate: |\n  Warm.\n";
+        let b = "name: voice\ndescription: How we sound\ntemplate: |\n  Warm.\n  Short.\n";
+        assert_eq!(
+            summarize_snippet(a, b),
+            "description; template (+1 −0 lines)"
+        );
+        assert_eq!(
+            summarize_snippet(a, &format!("# a comment\n{a}")),
+            "comments or formatting only"
+        );
+        assert_eq!(
+            summarize_snippet(a, "name: [\n"),
+            "text changed (+1 −4 lines)"
+        );
+        let h = history_with(
+            [(1, "t1", "h1", a), (2, "t2", "h2", b), (3, "t3", "h1", a)],
+            summarize_snippet,
+        );
+        assert_eq!(
+            h[2].summary,
+            "restores v1: description; template (+0 −1 lines)"
+        );
+    }
+
+    #[test]
     fn summary_names_what_changed() {
         let b = A
             .replace(

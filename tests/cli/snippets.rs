@@ -510,7 +510,7 @@ fn new_starts_from_a_scaffold_that_is_a_valid_snippet() {
 }
 
 #[test]
-fn an_invalid_edit_on_a_terminal_reopens_the_editor_on_the_typed_text() {
+fn on_a_terminal_an_invalid_edit_reopens_the_editor_and_rm_asks() {
     let env = with_voice();
     let typed = VOICE.replace("no jargon.", "no jargon. Mention {{region}}.");
     let editor = env.editor(&[Some(&typed), Some(VOICE_2)]);
@@ -535,6 +535,25 @@ fn an_invalid_edit_on_a_terminal_reopens_the_editor_on_the_typed_text() {
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("error: the snippet was not stored"), "{out}");
     assert_eq!(snippet_drafts(&env).len(), 1);
+
+    // `rm` asks on a terminal; no keeps it.
+    env.write("b.yaml", "name: brief-style\ntemplate: Be brief.\n");
+    env.cmd(&["snippet", "add", "b.yaml"])
+        .ok()
+        .stderr_has("added brief-style");
+    let before = env.dump();
+    let mut pty = env.pty(&["snippet", "rm", "brief-style"]);
+    pty.expect("Remove the snippet `brief-style` and its 1 version(s)? [y/N] ")
+        .line("n")
+        .expect("Kept `brief-style`.");
+    assert_eq!(pty.finish().0, 0);
+    assert_eq!(env.dump(), before);
+    let mut pty = env.pty(&["snippet", "rm", "brief-style"]);
+    pty.expect("[y/N] ")
+        .line("y")
+        .expect("Removed the snippet `brief-style` (1 version(s)).");
+    assert_eq!(pty.finish().0, 0);
+    env.cmd(&["snippet", "show", "brief-style"]).fails(4);
 }
 
 #[test]
