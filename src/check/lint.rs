@@ -316,6 +316,11 @@ fn hidden_template_text(recipe: &Recipe, out: &mut Vec<Diagnostic>) {
                 .nth(line.saturating_sub(1))
                 .map(|l| l.chars().skip(column.saturating_sub(1)).collect::<String>())
                 .unwrap_or_default();
+            // The empty comment compiling adds after a `{{> snippet}}` line is not in the
+            // text (see `recipe::keep_snippet_line_ends`).
+            if !at.starts_with("{{") {
+                continue;
+            }
             let body = at
                 .strip_prefix("{{~")
                 .or(at.strip_prefix("{{"))

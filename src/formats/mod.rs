@@ -233,8 +233,10 @@ impl Parts {
             } else {
                 Position { line: 1, column: 1 }
             };
+            // A `{{> snippet}}` alone on its line keeps its line break, as in a render.
+            let source = crate::recipe::keep_snippet_line_ends(&t.value);
             let nodes =
-                template::parse_handlebars(&t.value, base, &[]).map_err(|p| problem(&origin, p))?;
+                template::parse_handlebars(&source, base, &[]).map_err(|p| problem(&origin, p))?;
             inline_snippets(nodes, snippets, 0).map_err(|p| problem(&origin, p))
         };
         if recipe.compiled.places_examples {
@@ -296,7 +298,8 @@ fn inline_snippets(
             .template
             .value
             .trim_end_matches(['\n', '\r']);
-        let nodes = template::parse_handlebars(text, Position { line: 1, column: 1 }, &[])?;
+        let text = crate::recipe::keep_snippet_line_ends(text);
+        let nodes = template::parse_handlebars(&text, Position { line: 1, column: 1 }, &[])?;
         inline_snippets(nodes, snippets, depth + 1)
     })
 }

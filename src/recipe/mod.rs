@@ -544,7 +544,7 @@ pub(crate) fn compile_field(
 /// expecting the partial to end with its own; a snippet's text is kept without one (so it
 /// also reads well inside a sentence). An empty comment after such a tag keeps the line
 /// break where the author wrote it. Nothing before the tag moves, so positions stay true.
-fn keep_snippet_line_ends(source: &str) -> std::borrow::Cow<'_, str> {
+pub fn keep_snippet_line_ends(source: &str) -> std::borrow::Cow<'_, str> {
     if !source.contains("{{>") {
         return source.into();
     }
