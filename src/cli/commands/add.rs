@@ -50,15 +50,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             Err(e) => problems.push(e),
         }
     }
-    if let Some(first) = problems.first() {
-        let mut e = first.clone();
-        if problems.len() > 1 {
-            e.message = problems
-                .iter()
-                .map(|p| p.message.clone())
-                .collect::<Vec<_>>()
-                .join("\n");
-        }
+    if let Some(mut e) = crate::cli::sources::one_error(problems) {
         e.hints
             .push("nothing was added; fix the files above and run the same command again".into());
         return Err(e);
@@ -139,21 +131,17 @@ fn check_snippets(
             }));
         }
     }
-    let Some(first) = problems.first() else {
-        return Ok(());
-    };
-    let mut e = first.clone();
-    if problems.len() > 1 {
-        e.message = problems
-            .iter()
-            .map(|p| p.message.clone())
-            .collect::<Vec<_>>()
-            .join("\n");
+    match crate::cli::sources::one_error(problems) {
+        None => Ok(()),
+        Some(mut e) => {
+            e.hints.retain(|h| !h.starts_with("fix the recipe file"));
+            e.hints.push(
+                "nothing was added; `promptbook snippet list` shows the snippets in the library"
+                    .into(),
+            );
+            Err(e)
+        }
     }
-    e.hints = vec![
-        "nothing was added; `promptbook snippet list` shows the snippets in the library".into(),
-    ];
-    Err(e)
 }
 
 /// A `model.prefer` the catalog does not know is kept (it may be a new model) with a
