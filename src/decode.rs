@@ -189,6 +189,32 @@ impl Decoder {
         }
     }
 
+    /// The text of the field `key` that a document (`owner`, e.g. "pack.yaml") must have,
+    /// with its position; a missing one is a problem at the document's top (`doc`), whose
+    /// hint shows `example`.
+    pub fn required_text(
+        &mut self,
+        doc: &Node,
+        fields: &Fields<'_>,
+        owner: &str,
+        key: &str,
+        example: &str,
+    ) -> Option<(String, Position)> {
+        match fields.get_raw(key) {
+            None => {
+                self.problem(
+                    Some(doc),
+                    format!("{owner} has no `{key}`"),
+                    Some(format!("add `{key}: {example}`")),
+                );
+                None
+            }
+            Some(n) => self
+                .text(key, n, &format!("text, e.g. {example}"))
+                .map(|value| (value, n.position)),
+        }
+    }
+
     /// A whole number from `min` to `max`.
     pub fn whole(&mut self, path: &str, node: &Node, min: i128, max: i128) -> Option<i128> {
         let expected = format!(

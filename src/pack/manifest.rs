@@ -123,25 +123,12 @@ impl Manifest {
         let Some(f) = d.fields(tree, "", "pack.yaml's fields", FIELDS) else {
             return Err(d.problems);
         };
-        let required =
-            |d: &mut crate::decode::Decoder, key: &str, example: &str| match f.get_raw(key) {
-                None => {
-                    d.problem(
-                        Some(tree),
-                        format!("pack.yaml has no `{key}`"),
-                        Some(format!("add `{key}: {example}`")),
-                    );
-                    None
-                }
-                Some(n) => d
-                    .text(key, n, &format!("text, e.g. {example}"))
-                    .map(|value| Located {
-                        value,
-                        position: n.position,
-                    }),
-            };
-        let name = required(&mut d, "name", "team-prompts");
-        let version = required(&mut d, "version", "1.0.0");
+        let mut required = |key: &str, example: &str| {
+            let (value, position) = d.required_text(tree, &f, "pack.yaml", key, example)?;
+            Some(Located { value, position })
+        };
+        let name = required("name", "team-prompts");
+        let version = required("version", "1.0.0");
         let text = |d: &mut crate::decode::Decoder, key: &str| {
             f.get(key).and_then(|n| d.text(key, n, "text"))
         };

@@ -208,27 +208,13 @@ fn compile(
 fn decode(tree: &yaml::Node, out: &mut Vec<Diagnostic>) -> Option<SnippetFile> {
     let mut d = crate::decode::Decoder::default();
     let fields = d.fields(tree, "", "a snippet's fields", FIELDS);
-    let located = |d: &mut crate::decode::Decoder, key: &str, example: &str| {
-        let f = fields.as_ref()?;
-        match f.get(key) {
-            None => {
-                d.problem(
-                    Some(tree),
-                    format!("the snippet has no `{key}`"),
-                    Some(format!("add `{key}: {example}`")),
-                );
-                None
-            }
-            Some(n) => d
-                .text(key, n, &format!("text, e.g. {example}"))
-                .map(|value| Located {
-                    value,
-                    position: n.position,
-                }),
-        }
+    let mut located = |key: &str, example: &str| {
+        let (value, position) =
+            d.required_text(tree, fields.as_ref()?, "the snippet", key, example)?;
+        Some(Located { value, position })
     };
-    let name = located(&mut d, "name", "brand-voice");
-    let template = located(&mut d, "template", "| with the text on the lines below");
+    let name = located("name", "brand-voice");
+    let template = located("template", "| with the text on the lines below");
     let description = fields
         .as_ref()
         .and_then(|f| f.get("description"))
