@@ -472,7 +472,7 @@ fn starter_bundle() -> String {
         .iter()
         .map(|(f, h, y)| (f.as_str(), h.as_str(), *y))
         .collect();
-    bundle::write_entries(&manifest, &borrowed)
+    bundle::write_entries(&manifest, &borrowed, &[])
 }
 
 proptest! {

@@ -1,11 +1,13 @@
-//! From the library to a pack: choose recipes (by name, tag, pack, or all), then write them as
-//! a bundle or as a folder ready to commit to a repository.
+//! From the library to a pack: choose recipes (by name, tag, pack, or all), with the snippets
+//! they include (and every snippet of a chosen pack), then write them as a bundle or as a
+//! folder ready to commit to a repository.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::store::Library;
+use crate::recipe::Recipe;
+use crate::store::{Library, split_address};
 
 use super::files::SafeWriter;
 use super::{Manifest, bundle, install};
@@ -114,17 +116,79 @@ pub fn collect(lib: &Library, selection: &Selection) -> Result<Vec<Item>> {
     Ok(items)
 }
 
-/// The bundle text of `items` under `manifest`.
-pub fn to_bundle(manifest: &Manifest, items: &[Item]) -> String {
-    let entries: Vec<(&str, &str, &str)> = items
-        .iter()
-        .map(|i| (i.file.as_str(), i.hash.as_str(), i.yaml.as_str()))
-        .collect();
-    bundle::write_entries(manifest, &entries)
+/// The snippets that go with `recipes` (collected for `selection`): each snippet they
+/// include, found for each recipe's place (its pack's own first, then the user's), and every
+/// snippet of the packs chosen, as the user has them now, by file. A pack's snippet keeps
+/// its path in the pack; another goes to `snippets/NAME.yaml`. Fails when two of them share
+/// a name, since a pack's snippet names must differ.
+pub fn snippets(lib: &Library, selection: &Selection, recipes: &[Item]) -> Result<Vec<Item>> {
+    let mut wanted: Vec<String> = Vec::new();
+    let mut files: HashMap<String, String> = HashMap::new();
+    for pack in &selection.packs {
+        for s in install::get(lib, pack)?.snippets {
+            if s.state != install::RecipeState::RemovedByYou {
+                files.insert(s.address.clone(), s.file.clone());
+                wanted.push(s.address);
+            }
+        }
+    }
+    for item in recipes {
+        let recipe = Recipe::parse(&item.yaml, &item.address)?;
+        let (pack, _) = split_address(&item.address);
+        let set = lib.snippets_for(&recipe, pack)?;
+        wanted.extend(set.found.into_values().map(|f| f.full_name));
+    }
+    let mut by_name: BTreeMap<String, Item> = BTreeMap::new();
+    for full in wanted {
+        let stored = lib.snippet(&full)?;
+        let bare = split_address(&stored.name).1.to_string();
+        if let Some(other) = by_name.get(&bare) {
+            if other.address == stored.name {
+                continue;
+            }
+            return Err(Error::usage(format!(
+                "the snippets `{}` and `{}` have the same name; a pack's snippet names must differ",
+                other.address, stored.name
+            ))
+            .hint("export the recipes that include them separately"));
+        }
+        let file = match (&stored.pack, files.get(&stored.name)) {
+            (_, Some(f)) => f.clone(),
+            (Some(pack), None) => install::get(lib, pack)
+                .ok()
+                .and_then(|p| p.snippets.into_iter().find(|s| s.address == stored.name))
+                .map_or_else(|| format!("{}{bare}.yaml", super::SNIPPETS_DIR), |s| s.file),
+            (None, None) => format!("{}{bare}.yaml", super::SNIPPETS_DIR),
+        };
+        by_name.insert(
+            bare,
+            Item {
+                address: stored.name,
+                file,
+                yaml: stored.yaml,
+                hash: stored.hash,
+            },
+        );
+    }
+    let mut items: Vec<Item> = by_name.into_values().collect();
+    items.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(items)
 }
 
-/// Writes `items` into `dir` (created if missing), and `pack.yaml` when `manifest` is given.
-/// Existing recipe files of the same paths are replaced; nothing is written outside `dir`.
+/// The bundle text of `recipes` and `snippets` under `manifest`.
+pub fn to_bundle(manifest: &Manifest, recipes: &[Item], snippets: &[Item]) -> String {
+    fn entries(items: &[Item]) -> Vec<(&str, &str, &str)> {
+        items
+            .iter()
+            .map(|i| (i.file.as_str(), i.hash.as_str(), i.yaml.as_str()))
+            .collect()
+    }
+    bundle::write_entries(manifest, &entries(recipes), &entries(snippets))
+}
+
+/// Writes `items` (recipes and snippets) into `dir` (created if missing), and `pack.yaml`
+/// when `manifest` is given. Existing files of the same paths are replaced; nothing is
+/// written outside `dir`.
 pub fn to_folder(dir: &Path, manifest: Option<&Manifest>, items: &[Item]) -> Result<Vec<PathBuf>> {
     let writer = SafeWriter::new(dir)?;
     // Check every path before writing anything.

@@ -1,13 +1,15 @@
 //! Packs in the library: install, update (planned, shown, then applied), remove, and what is
 //! installed. This module decides (a plan: what to add, change, keep); the store's pack calls
-//! write it, each change in one transaction: it all happens or none of it does. A recipe the
-//! user changed is never overwritten by a pack.
+//! write it, each change in one transaction: it all happens or none of it does. A recipe or
+//! snippet the user changed is never overwritten by a pack.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Result, did_you_mean};
 pub use crate::store::packs::Origin;
-use crate::store::packs::{Done, Guarded, PackRecordChange, PackSource, PackStep, RecipeId};
+use crate::store::packs::{
+    Done, Guard, Guarded, PackRecordChange, PackSource, PackStep, RecipeId, SnippetId,
+};
 use crate::store::{Library, address};
 
 use super::{Manifest, Pack, Progress};
@@ -42,7 +44,34 @@ pub struct InstalledRecipe {
     name: String,
 }
 
-/// An installed pack: its manifest, origin and recipes.
+/// One snippet of an installed pack.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InstalledSnippet {
+    /// The snippet's full name, `pack/name`.
+    pub address: String,
+    /// Its path in the pack.
+    pub file: String,
+    pub state: RecipeState,
+    /// sha256 of the YAML the pack last delivered.
+    pub pack_hash: String,
+    #[serde(skip)]
+    snippet_id: Option<SnippetId>,
+    #[serde(skip)]
+    current_hash: Option<String>,
+    #[serde(skip)]
+    name: String,
+}
+
+/// How a recipe or snippet stands, from the hash the pack delivered and its current one.
+fn state(pack_hash: &str, current: Option<&str>) -> RecipeState {
+    match current {
+        None => RecipeState::RemovedByYou,
+        Some(h) if h == pack_hash => RecipeState::AsInstalled,
+        Some(_) => RecipeState::ChangedLocally,
+    }
+}
+
+/// An installed pack: its manifest, origin, recipes and snippets.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InstalledPack {
     pub name: String,
@@ -58,6 +87,7 @@ pub struct InstalledPack {
     pub installed_at: String,
     pub updated_at: String,
     pub recipes: Vec<InstalledRecipe>,
+    pub snippets: Vec<InstalledSnippet>,
 }
 
 impl InstalledPack {
@@ -66,6 +96,14 @@ impl InstalledPack {
         self.recipes
             .iter()
             .filter(|r| r.state == RecipeState::ChangedLocally)
+            .count()
+    }
+
+    /// How many of its snippets the user changed.
+    pub fn changed_snippets(&self) -> usize {
+        self.snippets
+            .iter()
+            .filter(|s| s.state == RecipeState::ChangedLocally)
             .count()
     }
 
@@ -107,21 +145,27 @@ pub fn get(lib: &Library, name: &str) -> Result<InstalledPack> {
     let manifest: Option<Manifest> = crate::yaml::from_str(&record.manifest).ok();
     let recipes = links
         .into_iter()
-        .map(|l| {
-            let state = match &l.current_hash {
-                None => RecipeState::RemovedByYou,
-                Some(h) if *h == l.pack_hash => RecipeState::AsInstalled,
-                Some(_) => RecipeState::ChangedLocally,
-            };
-            InstalledRecipe {
-                address: address(&record.name, &l.name),
-                file: l.file,
-                state,
-                pack_hash: l.pack_hash,
-                recipe_id: l.recipe,
-                current_hash: l.current_hash,
-                name: l.name,
-            }
+        .map(|l| InstalledRecipe {
+            address: address(&record.name, &l.name),
+            file: l.file,
+            state: state(&l.pack_hash, l.current_hash.as_deref()),
+            pack_hash: l.pack_hash,
+            recipe_id: l.recipe,
+            current_hash: l.current_hash,
+            name: l.name,
+        })
+        .collect();
+    let snippets = lib
+        .pack_snippets(&record.name)?
+        .into_iter()
+        .map(|l| InstalledSnippet {
+            address: address(&record.name, &l.name),
+            file: l.file,
+            state: state(&l.pack_hash, l.current_hash.as_deref()),
+            pack_hash: l.pack_hash,
+            snippet_id: l.snippet,
+            current_hash: l.current_hash,
+            name: l.name,
         })
         .collect();
     Ok(InstalledPack {
@@ -143,6 +187,7 @@ pub fn get(lib: &Library, name: &str) -> Result<InstalledPack> {
         installed_at: record.installed_at,
         updated_at: record.updated_at,
         recipes,
+        snippets,
     })
 }
 
@@ -176,13 +221,17 @@ pub struct Installed {
     pub version: String,
     /// The full names of the recipes installed.
     pub recipes: Vec<String>,
+    /// The full names of the snippets installed.
+    pub snippets: Vec<String>,
     /// Things the user should know: names their own recipes keep, names in several packs,
-    /// recipes left from an earlier install that kept the user's version.
+    /// recipes and snippets left from an earlier install that kept the user's version.
     pub notes: Vec<String>,
 }
 
-/// Installs a validated pack in one transaction. Fails, changing nothing, when a pack of that
-/// name is installed already.
+/// Installs a validated pack in one transaction: its snippets, then its recipes. Fails,
+/// changing nothing, when a pack of that name is installed already, or when a recipe
+/// includes a snippet that neither the pack nor the user has (with its file, line and
+/// column).
 pub fn install(
     lib: &mut Library,
     pack: &Pack,
@@ -199,22 +248,45 @@ pub fn install(
         version: pack.manifest.version(),
         manifest: &manifest_json,
         origin,
+        display: &pack.display_prefix,
+    };
+    let files = pack.recipes.len() + pack.snippets.len();
+    let invalid = |problems: Vec<String>| {
+        super::invalid_pack(&name, files, problems).hint(
+            "a recipe may include the pack's snippets (files under snippets/) and your own; \
+             add the missing snippet to the pack, or to your library first",
+        )
     };
     progress.start("Installing", pack.recipes.len() as u64);
-    let result = lib.install_pack(&source, &pack.recipes, &mut |n| progress.advance(n));
+    let result = lib.install_pack(
+        &source,
+        &pack.snippets,
+        &pack.recipes,
+        &mut |n| progress.advance(n),
+        &invalid,
+    );
     progress.finish();
-    let mut notes: Vec<String> = result?
+    let (kept, kept_snippets) = result?;
+    let mut notes: Vec<String> = kept
         .into_iter()
         .map(|(full, v)| {
             format!("{full}: your version from before is kept; the pack's is stored as version {v}")
         })
         .collect();
+    notes.extend(kept_snippets.into_iter().map(|(full, v)| {
+        format!("the snippet {full}: your version from before is kept; the pack's is stored as version {v}")
+    }));
     notes.extend(name_notes(lib, &name)?);
     Ok(Installed {
         recipes: pack
             .recipes
             .iter()
             .map(|r| address(&name, r.recipe.name()))
+            .collect(),
+        snippets: pack
+            .snippets
+            .iter()
+            .map(|s| address(&name, s.snippet.name()))
             .collect(),
         version: pack.manifest.version().to_string(),
         name,
@@ -257,7 +329,7 @@ fn name_notes(lib: &Library, pack: &str) -> Result<Vec<String>> {
     Ok(notes)
 }
 
-/// What an update does to one recipe.
+/// What an update does to one recipe or snippet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
@@ -272,7 +344,8 @@ pub enum ChangeKind {
     TakeTheirs,
     /// Gone from the pack, unchanged by the user: removed.
     Removed,
-    /// Gone from the pack, but the user changed it: it stays, as the user's own.
+    /// Gone from the pack, but the user changed it (or, for a snippet, recipes that stay
+    /// include it): it stays, as the user's own.
     KeptAsYours,
     /// The user removed it and the pack changed it: not brought back.
     StaysRemoved,
@@ -283,29 +356,45 @@ pub enum ChangeKind {
     Record,
 }
 
-/// One recipe's change in an update plan.
+/// Which of the library's rows a change is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Row {
+    Recipe(Option<RecipeId>),
+    Snippet(Option<SnippetId>),
+}
+
+/// One recipe's or snippet's change in an update plan.
 #[derive(Debug, Clone)]
 pub struct Change {
     pub kind: ChangeKind,
     /// The full name, `pack/name`.
     pub address: String,
+    /// Whether it is a snippet (else a recipe).
+    pub snippet: bool,
     /// The YAML before (left side of the diff), when there is a diff to show.
     pub before: Option<String>,
     /// The YAML after (right side of the diff).
     pub after: Option<String>,
-    /// The recipe's name in the pack.
+    /// Why, when the kind alone does not say (a snippet kept because recipes include it).
+    pub note: Option<String>,
+    /// The name in the pack.
     name: String,
-    recipe_id: Option<RecipeId>,
+    row: Row,
     /// The current hash seen when planning: the apply step refuses if it moved meanwhile.
     expect_current: Option<String>,
-    /// Index of the new recipe in the fetched pack.
+    /// Index of the new recipe (or snippet) in the fetched pack.
     new_index: Option<usize>,
 }
 
 impl Change {
-    /// Whether it changes recipes (as opposed to records only).
+    /// Whether it changes recipes or snippets (as opposed to records only).
     pub fn visible(&self) -> bool {
         self.kind != ChangeKind::Record
+    }
+
+    /// `recipe` or `snippet`.
+    pub fn noun(&self) -> &'static str {
+        if self.snippet { "snippet" } else { "recipe" }
     }
 }
 
@@ -318,12 +407,13 @@ pub struct UpdatePlan {
     pub from_commit: Option<String>,
     pub to_commit: Option<String>,
     pub origin: Origin,
+    /// The recipes' changes, then the snippets'.
     pub changes: Vec<Change>,
     pack: Pack,
 }
 
 impl UpdatePlan {
-    /// Whether applying it changes any recipe.
+    /// Whether applying it changes any recipe or snippet.
     pub fn changes_recipes(&self) -> bool {
         self.changes.iter().any(Change::visible)
     }
@@ -341,9 +431,76 @@ impl UpdatePlan {
     }
 }
 
+/// A recipe or snippet as installed, for planning.
+struct Was<'a> {
+    file: &'a str,
+    pack_hash: &'a str,
+    /// Its current hash; `None` when the user removed it.
+    current: Option<&'a str>,
+}
+
+/// Which text the diff of a change starts from.
+enum Before<'a> {
+    /// Its version with this hash.
+    Hash(&'a str),
+    None,
+}
+
+/// What an update does to one recipe or snippet the fetched pack has (`file`, `hash`):
+/// `was` is the pack's record of it, `left` the current hash of one of its name left in
+/// the pack's namespace without a record. `None`: nothing at all.
+fn decide<'a>(
+    was: Option<&Was<'a>>,
+    left: Option<&'a str>,
+    file: &str,
+    hash: &str,
+    theirs: bool,
+) -> Option<(ChangeKind, Before<'a>)> {
+    let mine_or_theirs = if theirs {
+        ChangeKind::TakeTheirs
+    } else {
+        ChangeKind::KeptYours
+    };
+    let Some(old) = was else {
+        return Some(match left {
+            None => (ChangeKind::Added, Before::None),
+            Some(cur) if cur != hash => (mine_or_theirs, Before::Hash(cur)),
+            Some(_) => (ChangeKind::Record, Before::None),
+        });
+    };
+    let pack_changed = old.pack_hash != hash;
+    let moved = old.file != file;
+    let Some(cur) = old.current else {
+        return if theirs {
+            Some((ChangeKind::Restored, Before::None))
+        } else if pack_changed {
+            Some((ChangeKind::StaysRemoved, Before::None))
+        } else {
+            moved.then_some((ChangeKind::Record, Before::None))
+        };
+    };
+    let user_changed = cur != old.pack_hash;
+    if cur == hash {
+        // Already what the pack now has (the user made the same edit).
+        return (pack_changed || moved).then_some((ChangeKind::Record, Before::None));
+    }
+    Some(if user_changed && theirs {
+        (ChangeKind::TakeTheirs, Before::Hash(cur))
+    } else if user_changed && pack_changed {
+        (ChangeKind::KeptYours, Before::Hash(old.pack_hash))
+    } else if pack_changed {
+        (ChangeKind::Changed, Before::Hash(cur))
+    } else if moved {
+        (ChangeKind::Record, Before::None)
+    } else {
+        return None;
+    })
+}
+
 /// Plans the update of installed pack `installed` to the fetched `pack`. With `theirs`, the
-/// pack's versions replace the user's changes (and bring back recipes the user removed);
-/// recipes the pack dropped but the user changed are kept either way.
+/// pack's versions replace the user's changes (and bring back recipes and snippets the user
+/// removed); what the pack dropped but the user changed is kept either way, and so is a
+/// dropped snippet that recipes staying in the library include.
 pub fn plan_update(
     lib: &Library,
     installed: &InstalledPack,
@@ -364,89 +521,54 @@ pub fn plan_update(
         )));
     }
     let ns = installed.name.as_str();
+    let mut changes = Vec::new();
     let by_name: HashMap<&str, &InstalledRecipe> = installed
         .recipes
         .iter()
         .map(|r| (r.name.as_str(), r))
         .collect();
-    let mut changes = Vec::new();
     for (i, new) in pack.recipes.iter().enumerate() {
         let name = new.recipe.name();
-        let mut change = Change {
-            kind: ChangeKind::Record,
-            address: address(ns, name),
-            before: None,
-            after: None,
-            name: name.to_string(),
-            recipe_id: None,
-            expect_current: None,
-            new_index: Some(i),
+        let old = by_name.get(name);
+        let was = old.map(|o| Was {
+            file: &o.file,
+            pack_hash: &o.pack_hash,
+            current: o.current_hash.as_deref().filter(|_| o.recipe_id.is_some()),
+        });
+        let left = match old {
+            Some(_) => None,
+            None => lib.pack_recipe(ns, name)?,
         };
-        match by_name.get(name) {
-            None => match lib.pack_recipe(ns, name)? {
-                None => {
-                    change.kind = ChangeKind::Added;
-                    change.after = Some(new.yaml.clone());
-                }
-                Some((id, cur)) => {
-                    change.recipe_id = Some(id);
-                    change.expect_current = Some(cur.clone());
-                    if cur != new.hash {
-                        change.kind = if theirs {
-                            ChangeKind::TakeTheirs
-                        } else {
-                            ChangeKind::KeptYours
-                        };
-                        change.before = Some(lib.yaml_with_hash(id, &cur)?);
-                        change.after = Some(new.yaml.clone());
-                    }
-                }
-            },
-            Some(old) => {
-                change.recipe_id = old.recipe_id;
-                change.expect_current = old.current_hash.clone();
-                let pack_changed = old.pack_hash != new.hash;
-                match (&old.current_hash, old.recipe_id) {
-                    (None, _) | (_, None) => {
-                        if theirs {
-                            change.kind = ChangeKind::Restored;
-                            change.after = Some(new.yaml.clone());
-                        } else if pack_changed {
-                            change.kind = ChangeKind::StaysRemoved;
-                        } else if old.file == new.file {
-                            continue;
-                        }
-                    }
-                    (Some(cur), Some(id)) => {
-                        let user_changed = *cur != old.pack_hash;
-                        if *cur == new.hash {
-                            // Already what the pack now has (the user made the same edit).
-                            if !pack_changed && old.file == new.file {
-                                continue;
-                            }
-                        } else if user_changed && theirs {
-                            change.kind = ChangeKind::TakeTheirs;
-                            change.before = Some(lib.yaml_with_hash(id, cur)?);
-                            change.after = Some(new.yaml.clone());
-                        } else if user_changed && pack_changed {
-                            change.kind = ChangeKind::KeptYours;
-                            change.before = Some(lib.yaml_with_hash(id, &old.pack_hash)?);
-                            change.after = Some(new.yaml.clone());
-                        } else if pack_changed {
-                            change.kind = ChangeKind::Changed;
-                            change.before = Some(lib.yaml_with_hash(id, cur)?);
-                            change.after = Some(new.yaml.clone());
-                        } else if old.file == new.file {
-                            continue;
-                        }
-                    }
-                }
-            }
-        }
-        changes.push(change);
+        let id = old.and_then(|o| o.recipe_id).or(left.as_ref().map(|l| l.0));
+        let Some((kind, before)) = decide(
+            was.as_ref(),
+            left.as_ref().map(|l| l.1.as_str()),
+            &new.file,
+            &new.hash,
+            theirs,
+        ) else {
+            continue;
+        };
+        let before = match (before, id) {
+            (Before::Hash(h), Some(id)) => Some(lib.yaml_with_hash(id, h)?),
+            _ => None,
+        };
+        changes.push(Change {
+            after: shows_after(kind).then(|| new.yaml.clone()),
+            kind,
+            address: address(ns, name),
+            snippet: false,
+            before,
+            note: None,
+            name: name.to_string(),
+            row: Row::Recipe(id),
+            expect_current: old
+                .and_then(|o| o.current_hash.clone())
+                .or(left.map(|l| l.1)),
+            new_index: Some(i),
+        });
     }
-    let fetched: std::collections::HashSet<&str> =
-        pack.recipes.iter().map(|r| r.recipe.name()).collect();
+    let fetched: HashSet<&str> = pack.recipes.iter().map(|r| r.recipe.name()).collect();
     for old in &installed.recipes {
         if fetched.contains(old.name.as_str()) {
             continue;
@@ -459,10 +581,102 @@ pub fn plan_update(
         changes.push(Change {
             kind,
             address: old.address.clone(),
+            snippet: false,
             before: None,
             after: None,
+            note: None,
             name: old.name.clone(),
-            recipe_id: old.recipe_id,
+            row: Row::Recipe(old.recipe_id),
+            expect_current: old.current_hash.clone(),
+            new_index: None,
+        });
+    }
+    // Recipes whose current version the update replaces or removes: whether they include a
+    // dropped snippet does not keep it (their new version is checked as it is written).
+    let replaced: HashSet<String> = changes
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.kind,
+                ChangeKind::Removed | ChangeKind::Changed | ChangeKind::TakeTheirs
+            )
+        })
+        .map(|c| c.address.clone())
+        .collect();
+    let by_name: HashMap<&str, &InstalledSnippet> = installed
+        .snippets
+        .iter()
+        .map(|s| (s.name.as_str(), s))
+        .collect();
+    for (i, new) in pack.snippets.iter().enumerate() {
+        let name = new.snippet.name();
+        let old = by_name.get(name);
+        let was = old.map(|o| Was {
+            file: &o.file,
+            pack_hash: &o.pack_hash,
+            current: o.current_hash.as_deref().filter(|_| o.snippet_id.is_some()),
+        });
+        let left = match old {
+            Some(_) => None,
+            None => lib.pack_snippet(ns, name)?,
+        };
+        let id = old
+            .and_then(|o| o.snippet_id)
+            .or(left.as_ref().map(|l| l.0));
+        let Some((kind, before)) = decide(
+            was.as_ref(),
+            left.as_ref().map(|l| l.1.as_str()),
+            &new.file,
+            &new.hash,
+            theirs,
+        ) else {
+            continue;
+        };
+        let before = match (before, id) {
+            (Before::Hash(h), Some(id)) => Some(lib.snippet_yaml_with_hash(id, h)?),
+            _ => None,
+        };
+        changes.push(Change {
+            after: shows_after(kind).then(|| new.yaml.clone()),
+            kind,
+            address: address(ns, name),
+            snippet: true,
+            before,
+            note: None,
+            name: name.to_string(),
+            row: Row::Snippet(id),
+            expect_current: old
+                .and_then(|o| o.current_hash.clone())
+                .or(left.map(|l| l.1)),
+            new_index: Some(i),
+        });
+    }
+    let fetched: HashSet<&str> = pack.snippets.iter().map(|s| s.snippet.name()).collect();
+    for old in &installed.snippets {
+        if fetched.contains(old.name.as_str()) {
+            continue;
+        }
+        let (kind, note) = match (&old.current_hash, old.snippet_id) {
+            (Some(cur), Some(id)) if *cur == old.pack_hash => {
+                let users = staying_users(lib, id, &replaced)?;
+                if users.is_empty() {
+                    (ChangeKind::Removed, None)
+                } else {
+                    (ChangeKind::KeptAsYours, Some(used_by(&users)))
+                }
+            }
+            (Some(_), Some(_)) => (ChangeKind::KeptAsYours, None),
+            _ => (ChangeKind::Record, None),
+        };
+        changes.push(Change {
+            kind,
+            address: old.address.clone(),
+            snippet: true,
+            before: None,
+            after: None,
+            note,
+            name: old.name.clone(),
+            row: Row::Snippet(old.snippet_id),
             expect_current: old.current_hash.clone(),
             new_index: None,
         });
@@ -479,50 +693,107 @@ pub fn plan_update(
     })
 }
 
+/// Whether a change of this kind shows the pack's new text.
+fn shows_after(kind: ChangeKind) -> bool {
+    matches!(
+        kind,
+        ChangeKind::Added
+            | ChangeKind::Restored
+            | ChangeKind::Changed
+            | ChangeKind::TakeTheirs
+            | ChangeKind::KeptYours
+    )
+}
+
+/// The recipes that include snippet `id`, leaving out those in `going`.
+fn staying_users(lib: &Library, id: SnippetId, going: &HashSet<String>) -> Result<Vec<String>> {
+    Ok(lib
+        .snippet_users_of(id)?
+        .into_iter()
+        .filter(|u| !going.contains(u))
+        .collect())
+}
+
+/// "recipes include it: `a`, `b`".
+fn used_by(users: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut list: Vec<String> = users.iter().take(SHOWN).map(|u| format!("`{u}`")).collect();
+    if users.len() > SHOWN {
+        list.push(format!("and {} more", users.len() - SHOWN));
+    }
+    format!("recipes that stay include it: {}", list.join(", "))
+}
+
 /// What applying the plans did that the user must be told.
 #[derive(Debug, Clone, Default)]
 pub struct Applied {
-    /// For each recipe whose pack version was kept in the history: its full name and that
-    /// version's number.
-    pub kept: Vec<(String, u32)>,
-    /// Recipes the pack dropped that stay as the user's: (old full name, new full name).
-    pub kept_as_yours: Vec<(String, String)>,
+    /// For each recipe or snippet whose pack version was kept in the history: its full
+    /// name, that version's number, and whether it is a snippet.
+    pub kept: Vec<(String, u32, bool)>,
+    /// What the pack dropped that stays as the user's: (old full name, new full name,
+    /// whether it is a snippet).
+    pub kept_as_yours: Vec<(String, String, bool)>,
 }
 
-/// Applies update plans in one transaction. Refuses, changing nothing, when a recipe changed
-/// since the plan was made (another process wrote to the library meanwhile).
+/// The order a plan's changes are applied in: snippets written, snippets removed or kept,
+/// then recipes, so every recipe written is checked against the snippets it will have.
+fn apply_order(plan: &UpdatePlan) -> Vec<usize> {
+    let rank = |c: &Change| match (c.snippet, c.new_index) {
+        (true, Some(_)) => 0,
+        (true, None) => 1,
+        (false, _) => 2,
+    };
+    let mut order: Vec<usize> = (0..plan.changes.len()).collect();
+    order.sort_by_key(|&i| rank(&plan.changes[i]));
+    order
+}
+
+/// Applies update plans in one transaction. Refuses, changing nothing, when a recipe or
+/// snippet changed since the plan was made (another process wrote to the library
+/// meanwhile), or when a recipe would be left without a snippet it includes.
 pub fn apply_updates(lib: &mut Library, plans: &[UpdatePlan]) -> Result<Applied> {
     let manifests: Vec<String> = plans
         .iter()
         .map(|p| serde_json::to_string(&p.pack.manifest).expect("a manifest serializes"))
         .collect();
+    let orders: Vec<Vec<usize>> = plans.iter().map(apply_order).collect();
     let changes: Vec<_> = plans
         .iter()
         .zip(&manifests)
-        .map(|(plan, manifest)| {
+        .zip(&orders)
+        .map(|((plan, manifest), order)| {
             let source = PackSource {
                 name: &plan.name,
                 version: &plan.to_version,
                 manifest,
                 origin: &plan.origin,
+                display: &plan.pack.display_prefix,
             };
-            let steps = plan.changes.iter().map(|c| update_step(plan, c)).collect();
+            let steps = order
+                .iter()
+                .map(|&i| update_step(plan, &plan.changes[i]))
+                .collect();
             (PackRecordChange::Update(source), steps)
         })
         .collect();
     let done = lib.change_packs(&changes, &|p, i| {
         Error::failed(format!(
             "`{}` changed while the update was waiting; nothing was changed",
-            plans[p].changes[i].address
+            plans[p].changes[orders[p][i]].address
         ))
         .hint("run the same command again to see the update as it now stands")
     })?;
     let mut applied = Applied::default();
-    for (plan, done) in plans.iter().zip(done) {
-        for (c, d) in plan.changes.iter().zip(done) {
+    for ((plan, order), done) in plans.iter().zip(&orders).zip(done) {
+        for (&i, d) in order.iter().zip(done) {
+            let c = &plan.changes[i];
             match d {
-                Done::Version(v) => applied.kept.push((c.address.clone(), v)),
-                Done::Renamed(now) => applied.kept_as_yours.push((c.address.clone(), now)),
+                Done::Version(v) => applied.kept.push((c.address.clone(), v, c.snippet)),
+                Done::Renamed(now) => {
+                    applied
+                        .kept_as_yours
+                        .push((c.address.clone(), now, c.snippet))
+                }
                 Done::Nothing => {}
             }
         }
@@ -532,45 +803,83 @@ pub fn apply_updates(lib: &mut Library, plans: &[UpdatePlan]) -> Result<Applied>
 
 /// The store's step for one change of an update plan.
 fn update_step<'a>(plan: &'a UpdatePlan, c: &'a Change) -> Guarded<'a> {
-    let new = c.new_index.map(|i| &plan.pack.recipes[i]);
-    let id = || c.recipe_id.expect("an installed recipe");
-    let step = match c.kind {
-        ChangeKind::Added | ChangeKind::Restored => {
-            PackStep::Add(new.expect("added from the pack"))
+    let expect = c.expect_current.as_deref();
+    match c.row {
+        Row::Recipe(id) => {
+            let new = c.new_index.map(|i| &plan.pack.recipes[i]);
+            let id_ = || id.expect("an installed recipe");
+            let step = match c.kind {
+                ChangeKind::Added | ChangeKind::Restored => {
+                    PackStep::Add(new.expect("added from the pack"))
+                }
+                ChangeKind::Changed | ChangeKind::TakeTheirs => PackStep::NewVersion {
+                    id: id_(),
+                    file: new.expect("changed by the pack"),
+                    current: true,
+                },
+                ChangeKind::KeptYours => PackStep::NewVersion {
+                    id: id_(),
+                    file: new.expect("changed by the pack"),
+                    current: false,
+                },
+                ChangeKind::Removed => PackStep::Remove {
+                    id: id_(),
+                    name: &c.name,
+                },
+                ChangeKind::KeptAsYours => PackStep::KeepAsOwn {
+                    id: id_(),
+                    name: &c.name,
+                },
+                ChangeKind::StaysRemoved | ChangeKind::Record => match new {
+                    Some(file) => PackStep::Record { id, file },
+                    None => PackStep::Forget { name: &c.name },
+                },
+            };
+            Guarded {
+                step,
+                expect: id.map(|id| Guard::Recipe(id, expect)),
+            }
         }
-        ChangeKind::Changed | ChangeKind::TakeTheirs => PackStep::NewVersion {
-            id: id(),
-            file: new.expect("changed by the pack"),
-            current: true,
-        },
-        ChangeKind::KeptYours => PackStep::NewVersion {
-            id: id(),
-            file: new.expect("changed by the pack"),
-            current: false,
-        },
-        ChangeKind::Removed => PackStep::Remove {
-            id: id(),
-            name: &c.name,
-        },
-        ChangeKind::KeptAsYours => PackStep::KeepAsOwn {
-            id: id(),
-            name: &c.name,
-        },
-        ChangeKind::StaysRemoved | ChangeKind::Record => match new {
-            Some(file) => PackStep::Record {
-                id: c.recipe_id,
-                file,
-            },
-            None => PackStep::Forget { name: &c.name },
-        },
-    };
-    Guarded {
-        step,
-        expect: c.recipe_id.map(|id| (id, c.expect_current.as_deref())),
+        Row::Snippet(id) => {
+            let new = c.new_index.map(|i| &plan.pack.snippets[i]);
+            let id_ = || id.expect("an installed snippet");
+            let step = match c.kind {
+                ChangeKind::Added | ChangeKind::Restored => {
+                    PackStep::SnippetAdd(new.expect("added from the pack"))
+                }
+                ChangeKind::Changed | ChangeKind::TakeTheirs => PackStep::SnippetVersion {
+                    id: id_(),
+                    file: new.expect("changed by the pack"),
+                    current: true,
+                },
+                ChangeKind::KeptYours => PackStep::SnippetVersion {
+                    id: id_(),
+                    file: new.expect("changed by the pack"),
+                    current: false,
+                },
+                ChangeKind::Removed => PackStep::SnippetRemove {
+                    id: id_(),
+                    name: &c.name,
+                },
+                ChangeKind::KeptAsYours => PackStep::SnippetKeep {
+                    id: id_(),
+                    name: &c.name,
+                },
+                ChangeKind::StaysRemoved | ChangeKind::Record => match new {
+                    Some(file) => PackStep::SnippetRecord { id, file },
+                    None => PackStep::SnippetForget { name: &c.name },
+                },
+            };
+            Guarded {
+                step,
+                expect: id.map(|id| Guard::Snippet(id, expect)),
+            }
+        }
     }
 }
 
-/// The plan to remove a pack: which recipes go, and which stay as the user's own.
+/// The plan to remove a pack: which recipes and snippets go, and which stay as the user's
+/// own.
 #[derive(Debug, Clone)]
 pub struct RemovePlan {
     pub name: String,
@@ -579,11 +888,18 @@ pub struct RemovePlan {
     pub removed: Vec<String>,
     /// Full names of the recipes the user changed, which stay.
     pub kept: Vec<String>,
+    /// Full names of the snippets removed.
+    pub snippets_removed: Vec<String>,
+    /// The snippets that stay as the user's own: full name, and why (changed by the user,
+    /// or included by recipes that stay).
+    pub snippets_kept: Vec<(String, String)>,
     remove_ids: Vec<(RecipeId, String, Option<String>)>,
     keep_ids: Vec<(RecipeId, String, Option<String>)>,
+    snippet_steps: Vec<(SnippetId, String, Option<String>, bool)>,
 }
 
-/// Plans removing pack `name`.
+/// Plans removing pack `name`: a snippet the user changed, or that recipes staying in the
+/// library include, stays as the user's own.
 pub fn plan_remove(lib: &Library, name: &str) -> Result<RemovePlan> {
     let p = get(lib, name)?;
     let mut plan = RemovePlan {
@@ -591,8 +907,11 @@ pub fn plan_remove(lib: &Library, name: &str) -> Result<RemovePlan> {
         version: p.version.clone(),
         removed: Vec::new(),
         kept: Vec::new(),
+        snippets_removed: Vec::new(),
+        snippets_kept: Vec::new(),
         remove_ids: Vec::new(),
         keep_ids: Vec::new(),
+        snippet_steps: Vec::new(),
     };
     for r in &p.recipes {
         let Some(id) = r.recipe_id else { continue };
@@ -609,12 +928,30 @@ pub fn plan_remove(lib: &Library, name: &str) -> Result<RemovePlan> {
             }
         }
     }
+    let going: HashSet<String> = plan.removed.iter().cloned().collect();
+    for s in &p.snippets {
+        let Some(id) = s.snippet_id else { continue };
+        let why = match s.state {
+            RecipeState::ChangedLocally => Some("you changed it".to_string()),
+            _ => {
+                let users = staying_users(lib, id, &going)?;
+                (!users.is_empty()).then(|| used_by(&users))
+            }
+        };
+        let keep = why.is_some();
+        match why {
+            Some(why) => plan.snippets_kept.push((s.address.clone(), why)),
+            None => plan.snippets_removed.push(s.address.clone()),
+        }
+        plan.snippet_steps
+            .push((id, s.name.clone(), s.current_hash.clone(), keep));
+    }
     Ok(plan)
 }
 
 /// Removes a pack as planned, in one transaction; returns the full names the kept recipes
-/// have now.
-pub fn apply_remove(lib: &mut Library, plan: &RemovePlan) -> Result<Vec<String>> {
+/// and snippets have now (whether each is a snippet beside it).
+pub fn apply_remove(lib: &mut Library, plan: &RemovePlan) -> Result<Vec<(String, bool)>> {
     fn guarded(r: &(RecipeId, String, Option<String>), keep: bool) -> Guarded<'_> {
         let (id, name, expect) = (r.0, r.1.as_str(), r.2.as_deref());
         let step = if keep {
@@ -624,7 +961,7 @@ pub fn apply_remove(lib: &mut Library, plan: &RemovePlan) -> Result<Vec<String>>
         };
         Guarded {
             step,
-            expect: Some((id, expect)),
+            expect: Some(Guard::Recipe(id, expect)),
         }
     }
     let steps: Vec<Guarded<'_>> = plan
@@ -632,10 +969,22 @@ pub fn apply_remove(lib: &mut Library, plan: &RemovePlan) -> Result<Vec<String>>
         .iter()
         .map(|r| guarded(r, false))
         .chain(plan.keep_ids.iter().map(|r| guarded(r, true)))
+        .chain(plan.snippet_steps.iter().map(|(id, name, expect, keep)| {
+            let (id, name) = (*id, name.as_str());
+            Guarded {
+                step: if *keep {
+                    PackStep::SnippetKeep { id, name }
+                } else {
+                    PackStep::SnippetRemove { id, name }
+                },
+                expect: Some(Guard::Snippet(id, expect.as_deref())),
+            }
+        }))
         .collect();
+    let snippet_from = plan.remove_ids.len() + plan.keep_ids.len();
     let done = lib.change_packs(&[(PackRecordChange::Delete(&plan.name), steps)], &|_, _| {
         Error::failed(format!(
-            "the recipes of `{}` changed while waiting; nothing was changed",
+            "the recipes or snippets of `{}` changed while waiting; nothing was changed",
             plan.name
         ))
         .hint("run the same command again")
@@ -643,8 +992,9 @@ pub fn apply_remove(lib: &mut Library, plan: &RemovePlan) -> Result<Vec<String>>
     Ok(done
         .into_iter()
         .flatten()
-        .filter_map(|d| match d {
-            Done::Renamed(now) => Some(now),
+        .enumerate()
+        .filter_map(|(i, d)| match d {
+            Done::Renamed(now) => Some((now, i >= snippet_from)),
             _ => None,
         })
         .collect())

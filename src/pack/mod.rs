@@ -1,5 +1,6 @@
-//! Recipe packs: a folder with `pack.yaml` and recipe files, the same content as one bundle
-//! file, or a git repository at a pinned ref. A pack is untrusted input: everything read from
+//! Recipe packs: a folder with `pack.yaml`, recipe files and snippets (the `.yaml` files
+//! under `snippets/`), the same content as one bundle file, or a git repository at a pinned
+//! ref. A pack is untrusted input: everything read from
 //! one is bounded ([`limits`]), validated in full before the library is touched, and installed
 //! in one transaction ([`install`]).
 //!
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::error::{Error, Result};
+use crate::recipe::snippet::Snippet;
 use crate::recipe::{Invalid, Recipe};
 use crate::store::content_hash;
 
@@ -99,13 +101,26 @@ impl RawPack {
     }
 }
 
-pub use crate::store::packs::PackRecipe;
+pub use crate::store::packs::{PackRecipe, PackSnippet};
 
-/// A validated pack: a manifest and recipes with distinct names, sorted by file.
+/// The folder at the top of a pack whose `.yaml` files are its snippets, not recipes.
+pub const SNIPPETS_DIR: &str = "snippets/";
+
+/// Whether the file at `path` (inside a pack) is one of its snippets.
+pub fn is_snippet_path(path: &str) -> bool {
+    path.starts_with(SNIPPETS_DIR)
+}
+
+/// A validated pack: a manifest, recipes and snippets with distinct names, each sorted by
+/// file.
 #[derive(Debug, Clone)]
 pub struct Pack {
     pub manifest: Manifest,
     pub recipes: Vec<PackRecipe>,
+    /// The snippets under `snippets/`: the pack's recipes include them before the user's.
+    pub snippets: Vec<PackSnippet>,
+    /// Put before a file's path in messages (see [`RawPack::display_prefix`]).
+    pub display_prefix: String,
     /// Files of the pack folder that are not recipes (a bundle built into it, other YAML),
     /// each with why it was left out: the faces show them as notes.
     pub notes: Vec<String>,
@@ -135,14 +150,16 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
         )
         .hint("split it into several packs"));
     }
-    progress.start("Checking recipes", raw.files.len() as u64);
-    let parsed = parse_all(&raw, progress);
+    let (snippet_files, recipe_files): (Vec<&RawFile>, Vec<&RawFile>) =
+        raw.files.iter().partition(|f| is_snippet_path(&f.path));
+    progress.start("Checking recipes", recipe_files.len() as u64);
+    let parsed = parse_all(&raw, &recipe_files, progress);
     progress.finish();
     let mut problems: Vec<String> = Vec::new();
     let mut notes = raw.skipped.clone();
     let mut recipes = Vec::with_capacity(parsed.len());
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (file, result) in raw.files.iter().zip(parsed) {
+    for (file, result) in recipe_files.iter().zip(parsed) {
         match result {
             Ok(r) => {
                 if let Some(first) = seen.insert(r.recipe.name().to_string(), file.path.clone()) {
@@ -161,6 +178,27 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
             },
         }
     }
+    let mut snippets = Vec::with_capacity(snippet_files.len());
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for file in snippet_files {
+        match parse_snippet(&raw, file) {
+            Ok(s) => {
+                if let Some(first) = seen.insert(s.snippet.name().to_string(), file.path.clone()) {
+                    problems.push(format!(
+                        "{}: the snippet name `{}` is also used by {}",
+                        raw.display(&file.path),
+                        s.snippet.name(),
+                        raw.display(&first)
+                    ));
+                }
+                snippets.push(s);
+            }
+            Err(message) => problems.push(message),
+        }
+    }
+    if problems.is_empty() {
+        problems.extend(check_snippets(&raw, &recipes, &snippets));
+    }
     if !problems.is_empty() {
         let tampered = problems.iter().any(|p| p.contains(HASH_MISMATCH));
         let e = invalid_pack(&manifest.name.value, raw.files.len(), problems);
@@ -177,10 +215,83 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
         );
     }
     recipes.sort_by(|a, b| a.file.cmp(&b.file));
+    snippets.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(Pack {
         manifest,
         recipes,
+        snippets,
+        display_prefix: raw.display_prefix,
         notes,
+    })
+}
+
+/// What is wrong with the pack's recipes' and snippets' uses of the pack's own snippets (a
+/// cycle, nesting too deep, a variable a snippet reads that a recipe including it lacks),
+/// each at its file, line and column. A snippet the pack lacks is not a problem here: the
+/// person installing it may have it (the install checks that against their library).
+fn check_snippets(raw: &RawPack, recipes: &[PackRecipe], snippets: &[PackSnippet]) -> Vec<String> {
+    use crate::recipe::snippet::{Found, SnippetSet, check_uses, problems_in};
+    use std::sync::Arc;
+    if snippets.is_empty() {
+        return Vec::new();
+    }
+    let mut set = SnippetSet::default();
+    for s in snippets {
+        set.found.insert(
+            s.snippet.name().to_string(),
+            Found {
+                full_name: s.snippet.name().to_string(),
+                version: 1,
+                snippet: Arc::new(s.snippet.clone()),
+            },
+        );
+    }
+    let outside = |d: &crate::recipe::Diagnostic| d.message.contains("not in the library");
+    let mut out = Vec::new();
+    for s in snippets {
+        let origin = raw.display(&s.file);
+        out.extend(
+            check_uses(
+                &s.snippet.uses.snippets,
+                |_| true,
+                &set,
+                Vec::new,
+                Some(s.snippet.name()),
+            )
+            .into_iter()
+            .filter(|d| !outside(d))
+            .map(|d| d.render(&origin)),
+        );
+    }
+    for r in recipes {
+        let origin = raw.display(&r.file);
+        out.extend(
+            problems_in(&r.recipe, &set)
+                .into_iter()
+                .filter(|d| !outside(d))
+                .map(|d| d.render(&origin)),
+        );
+    }
+    out
+}
+
+fn parse_snippet(raw: &RawPack, file: &RawFile) -> Result<PackSnippet, String> {
+    let origin = raw.display(&file.path);
+    let hash = hex_sha256(&file.bytes);
+    if let Some(expected) = &file.expected_hash
+        && !expected.eq_ignore_ascii_case(&hash)
+    {
+        return Err(format!(
+            "{origin}: the snippet {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
+        ));
+    }
+    let snippet = Snippet::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;
+    let yaml = String::from_utf8(file.bytes.clone()).expect("checked by parse_bytes");
+    Ok(PackSnippet {
+        file: file.path.clone(),
+        snippet,
+        yaml,
+        hash,
     })
 }
 
@@ -244,14 +355,17 @@ fn invalid_pack(name: &str, total: usize, problems: Vec<String>) -> Error {
 }
 
 /// Parses every file, on all cores: thousands of recipes each compile their templates.
-fn parse_all(raw: &RawPack, progress: &dyn Progress) -> Vec<Result<PackRecipe, String>> {
+fn parse_all(
+    raw: &RawPack,
+    files: &[&RawFile],
+    progress: &dyn Progress,
+) -> Vec<Result<PackRecipe, String>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
-    let chunk = raw.files.len().div_ceil(workers).max(1);
+    let chunk = files.len().div_ceil(workers).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = raw
-            .files
+        let handles: Vec<_> = files
             .chunks(chunk)
             .map(|files| {
                 scope.spawn(move || {
@@ -274,7 +388,7 @@ fn parse_all(raw: &RawPack, progress: &dyn Progress) -> Vec<Result<PackRecipe, S
     })
 }
 
-const HASH_MISMATCH: &str = "the recipe does not match its sha256";
+const HASH_MISMATCH: &str = "does not match its sha256";
 
 fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
     let origin = raw.display(&file.path);
@@ -283,7 +397,7 @@ fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
         && !expected.eq_ignore_ascii_case(&hash)
     {
         return Err(format!(
-            "{origin}: {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
+            "{origin}: the recipe {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
         ));
     }
     let recipe = Recipe::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;

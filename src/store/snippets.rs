@@ -497,7 +497,7 @@ pub(super) fn record_uses(tx: &Transaction<'_>, id: i64, recipe: &Recipe) -> rus
 
 /// The recipes whose snippets include snippet `id` (found from their own place), as
 /// (recipe id, full name, namespace), by name.
-fn users_of(conn: &Connection, id: i64) -> Sql<Vec<(i64, String, String)>> {
+pub(super) fn users_of(conn: &Connection, id: i64) -> Sql<Vec<(i64, String, String)>> {
     let candidates: Vec<(i64, String, String, Option<String>, String)> = conn
         .prepare_cached(
             "SELECT DISTINCT r.id, r.namespace, r.name, v.render_form, v.yaml FROM recipe_snippets u
@@ -531,7 +531,12 @@ fn users_of(conn: &Connection, id: i64) -> Sql<Vec<(i64, String, String)>> {
 /// library lacks, closes a cycle or nests too deep (at its own `{{> …}}`), or reads a
 /// variable that a recipe including it does not declare (at the variable, naming the
 /// recipes).
-fn check_snippet(tx: &Transaction<'_>, id: i64, snippet: &Snippet, origin: &str) -> Sql<()> {
+pub(super) fn check_snippet(
+    tx: &Transaction<'_>,
+    id: i64,
+    snippet: &Snippet,
+    origin: &str,
+) -> Sql<()> {
     let namespace: String =
         tx.query_row("SELECT namespace FROM snippets WHERE id = ?1", [id], |r| {
             r.get(0)

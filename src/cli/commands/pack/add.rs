@@ -15,7 +15,10 @@ use crate::pack::source::Source;
 /// a folder of the repository add :FOLDER after the ref (#main:prompts/team, or #:prompts/team
 /// for the default branch); the only pack in a repository is found without it. Git runs as
 /// `git` does for you, with your credentials. The commit is recorded, so `pack update` knows
-/// what changed. Every recipe is checked first: one bad file and nothing is installed.
+/// what changed. The pack's snippets (the .yaml files under its snippets/ folder) come with
+/// it: its recipes include them first, then your own. Every recipe and snippet is checked
+/// first: one bad file, or a recipe including a snippet that neither the pack nor you have,
+/// and nothing is installed.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook pack add https://github.com/acme/team-prompts.git#v1.2
@@ -47,8 +50,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         .as_deref()
         .map(|c| format!(" at commit {}", short(c)))
         .unwrap_or_default();
+    let snippets = if done.snippets.is_empty() {
+        String::new()
+    } else {
+        format!(" and {}", count(done.snippets.len(), "snippet"))
+    };
     eprintln!(
-        "Installed {} {} from {}{at}: {}.",
+        "Installed {} {} from {}{at}: {}{snippets}.",
         done.name,
         done.version,
         origin.display(),
@@ -56,6 +64,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     );
     for name in some_of(&done.recipes, 50) {
         ctx.out.line(&format!("  {name}"))?;
+    }
+    if !done.snippets.is_empty() {
+        eprintln!(
+            "Snippets (its recipes include them before your own): {}",
+            some_of(&done.snippets, 20).join(", ")
+        );
     }
     for note in &done.notes {
         eprintln!("note: {note}");

@@ -10,9 +10,10 @@ use crate::pack::{bundle, files};
 
 /// Check a pack folder and make a single-file bundle of it.
 ///
-/// Every recipe is checked as `pack add` would. The bundle is text (readable in a diff, safe
-/// to send by mail or chat) with a SHA-256 for every recipe, so a changed or damaged bundle is
-/// refused when installed.
+/// Every recipe and snippet (the .yaml files under snippets/) is checked as `pack add` would,
+/// except that a snippet the pack lacks may come from the library it is installed into. The
+/// bundle is text (readable in a diff, safe to send by mail or chat) with a SHA-256 for every
+/// file, so a changed or damaged bundle is refused when installed.
 #[derive(Debug, clap::Args)]
 ///
 /// The bundle is written beside the pack folder, never into it: into the current folder, or,
@@ -48,8 +49,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     } else {
         write_file(&out, &text)?;
     }
+    let snippets = if pack.snippets.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", count(pack.snippets.len(), "snippet"))
+    };
     eprintln!(
-        "Built {} {} ({}); install it with `promptbook pack add {}`.",
+        "Built {} {} ({}{snippets}); install it with `promptbook pack add {}`.",
         pack.manifest.name(),
         pack.manifest.version(),
         count(pack.recipes.len(), "recipe"),

@@ -15,7 +15,8 @@ use crate::pack::install;
 /// Export recipes as a pack: one bundle file, or a folder ready to commit to a repository.
 ///
 /// Choose recipes by name, by --tag, by --pack (an installed pack, with your changes), or
-/// --all. The pack's name and version come from --name/--pack-version, else from the folder's
+/// --all. The snippets they include come along, under snippets/ (with --pack, every snippet
+/// of the pack). The pack's name and version come from --name/--pack-version, else from the folder's
 /// pack.yaml, else from the one installed pack exported.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
@@ -81,6 +82,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         let dir = args.dir.as_deref().expect("clap requires --dir with --as");
         return in_format(lib, &items, word, dir);
     }
+    let snippets = export::snippets(lib, &selection, &items)?;
     let existing = match &args.dir {
         Some(dir) if dir.join("pack.yaml").is_file() => {
             let path = dir.join("pack.yaml");
@@ -129,7 +131,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     manifest.check("the exported pack.yaml")?;
     match (&args.out, &args.dir) {
         (Some(out), _) => {
-            let text = export::to_bundle(&manifest, &items);
+            let text = export::to_bundle(&manifest, &items, &snippets);
             if out.as_os_str() == "-" {
                 ctx.out.print(&text)?;
             } else if crate::pack::bundle::is_gzip_name(out) {
@@ -138,8 +140,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 write_file(out, &text)?;
             }
             eprintln!(
-                "Exported {} as the pack {} {}; install it with `promptbook pack add {}`.",
+                "Exported {}{} as the pack {} {}; install it with `promptbook pack add {}`.",
                 count(items.len(), "recipe"),
+                and_snippets(&snippets),
                 manifest.name(),
                 manifest.version(),
                 if out.as_os_str() == "-" {
@@ -151,10 +154,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
         (None, Some(dir)) => {
             let write_manifest = existing.as_ref() != Some(&manifest);
-            export::to_folder(dir, write_manifest.then_some(&manifest), &items)?;
+            let all: Vec<export::Item> = items.iter().chain(&snippets).cloned().collect();
+            export::to_folder(dir, write_manifest.then_some(&manifest), &all)?;
             eprintln!(
-                "Wrote {}{} to {}.",
+                "Wrote {}{}{} to {}.",
                 count(items.len(), "recipe"),
+                and_snippets(&snippets),
                 if write_manifest { " and pack.yaml" } else { "" },
                 dir.display()
             );
@@ -167,6 +172,15 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         (None, None) => unreachable!("clap requires --out or --dir"),
     }
     Ok(())
+}
+
+/// ` and N snippets` when there are any.
+fn and_snippets(snippets: &[export::Item]) -> String {
+    if snippets.is_empty() {
+        String::new()
+    } else {
+        format!(" and {}", count(snippets.len(), "snippet"))
+    }
 }
 
 /// Every chosen recipe in another tool's format, written into `dir` only if all of them

@@ -6,7 +6,8 @@ use crate::error::Result;
 use crate::pack::git::short;
 use crate::pack::install;
 
-/// List installed packs: version, recipes, how many you changed, and where each came from.
+/// List installed packs: version, recipes (and snippets), how many you changed, and where each
+/// came from.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  promptbook pack list\n  promptbook pack list --json")]
 pub struct Args {
@@ -26,26 +27,33 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         eprintln!("No packs are installed. Add one with `promptbook pack add SOURCE`.");
         return Ok(());
     }
-    let mut rows = vec![vec![
-        "NAME".to_string(),
-        "VERSION".into(),
-        "RECIPES".into(),
-        "CHANGED".into(),
-        "SOURCE".into(),
-    ]];
+    // The snippets column only when a pack has snippets.
+    let snippets = packs.iter().any(|p| !p.snippets.is_empty());
+    let mut header = vec!["NAME".to_string(), "VERSION".into(), "RECIPES".into()];
+    if snippets {
+        header.push("SNIPPETS".into());
+    }
+    header.extend(["CHANGED".into(), "SOURCE".into()]);
+    let mut rows = vec![header];
     for p in &packs {
         let commit = p
             .commit
             .as_deref()
             .map(|c| format!(" @ {}", short(c)))
             .unwrap_or_default();
-        rows.push(vec![
+        let mut row = vec![
             p.name.clone(),
             p.version.clone(),
             p.recipes.len().to_string(),
-            p.changed().to_string(),
+        ];
+        if snippets {
+            row.push(p.snippets.len().to_string());
+        }
+        row.extend([
+            (p.changed() + p.changed_snippets()).to_string(),
             format!("{}{commit}", p.source_display()),
         ]);
+        rows.push(row);
     }
     ctx.out.print(&table(&rows))
 }

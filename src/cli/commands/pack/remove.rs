@@ -8,8 +8,9 @@ use crate::pack::install;
 
 /// Remove an installed pack.
 ///
-/// Its recipes go, except the ones you changed: those stay as your own recipes. Asks first on
-/// a terminal; scripts pass --yes.
+/// Its recipes and snippets go, except the ones you changed: those stay as your own. A
+/// snippet that recipes you keep include stays too, so no recipe loses its snippet. Asks
+/// first on a terminal; scripts pass --yes.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook pack remove team-prompts
@@ -43,7 +44,18 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             some_of(&plan.kept, 10).join(", ")
         ));
     }
+    if !plan.snippets_removed.is_empty() {
+        text.push_str(&format!(
+            "; {} to remove: {}",
+            count(plan.snippets_removed.len(), "snippet"),
+            some_of(&plan.snippets_removed, 10).join(", ")
+        ));
+    }
     ctx.out.line(&text)?;
+    for (name, why) in &plan.snippets_kept {
+        ctx.out
+            .line(&format!("  the snippet {name} stays as your own: {why}"))?;
+    }
     if args.dry_run {
         eprintln!("Dry run: nothing was changed.");
         return Ok(());
@@ -63,13 +75,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
     }
     let kept = install::apply_remove(ctx.library()?, &plan)?;
-    eprintln!(
-        "Removed the pack `{}` and {}.",
-        plan.name,
-        count(plan.removed.len(), "recipe")
-    );
-    for name in kept {
-        eprintln!("Kept your changed recipe as `{name}`.");
+    let what = if plan.snippets_removed.is_empty() {
+        format!(" and {}", count(plan.removed.len(), "recipe"))
+    } else {
+        format!(
+            ", {} and {}",
+            count(plan.removed.len(), "recipe"),
+            count(plan.snippets_removed.len(), "snippet")
+        )
+    };
+    eprintln!("Removed the pack `{}`{what}.", plan.name);
+    for (name, snippet) in kept {
+        if snippet {
+            eprintln!("Kept the snippet as `{name}`.");
+        } else {
+            eprintln!("Kept your changed recipe as `{name}`.");
+        }
     }
     Ok(())
 }

@@ -9,8 +9,8 @@ use crate::error::Result;
 use crate::pack::install::{self, RecipeState};
 use crate::pack::source::split_recorded_ref;
 
-/// Show an installed pack: source, ref, commit, version, and its recipes, with the ones you
-/// changed or removed marked.
+/// Show an installed pack: source, ref, commit, version, and its recipes and snippets, with
+/// the ones you changed or removed marked.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  promptbook pack show team-prompts\n  promptbook pack show team-prompts --json"
@@ -84,16 +84,42 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             vec![
                 format!("  {}", r.address),
                 r.file.clone(),
-                match r.state {
-                    RecipeState::AsInstalled => String::new(),
-                    RecipeState::ChangedLocally => {
-                        "changed by you (updates keep your version)".into()
-                    }
-                    RecipeState::RemovedByYou => "removed by you".into(),
-                },
+                state_note(r.state),
             ]
         })
         .collect();
     s.push_str(&table(&rows));
+    if !p.snippets.is_empty() {
+        let mut counts = count(p.snippets.len(), "snippet");
+        let changed = p.changed_snippets();
+        if changed > 0 {
+            let _ = write!(counts, ", {changed} changed by you");
+        }
+        let _ = writeln!(
+            s,
+            "\nSnippets ({counts}; its recipes include them before yours):"
+        );
+        let rows: Vec<Vec<String>> = p
+            .snippets
+            .iter()
+            .map(|r| {
+                vec![
+                    format!("  {}", r.address),
+                    r.file.clone(),
+                    state_note(r.state),
+                ]
+            })
+            .collect();
+        s.push_str(&table(&rows));
+    }
     ctx.out.print(&s)
+}
+
+/// What `show` says of a recipe or snippet the user changed or removed.
+fn state_note(state: RecipeState) -> String {
+    match state {
+        RecipeState::AsInstalled => String::new(),
+        RecipeState::ChangedLocally => "changed by you (updates keep your version)".into(),
+        RecipeState::RemovedByYou => "removed by you".into(),
+    }
 }

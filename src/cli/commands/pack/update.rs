@@ -12,11 +12,12 @@ use crate::pack::source::Source;
 
 /// Update installed packs from their sources.
 ///
-/// Fetches each pack again (the same ref, or --ref), shows the recipes added, changed (with a
-/// diff) and removed, and applies it all in one step after you confirm. A recipe you changed
-/// is never overwritten: your version stays current and the pack's new one is kept in its
-/// history (--theirs takes the pack's versions instead). Recipes the pack dropped but you
-/// changed stay as your own.
+/// Fetches each pack again (the same ref, or --ref), shows the recipes and snippets added,
+/// changed (with a diff) and removed, and applies it all in one step after you confirm. A
+/// recipe or snippet you changed is never overwritten: your version stays current and the
+/// pack's new one is kept in its history (--theirs takes the pack's versions instead). What
+/// the pack dropped but you changed stays as your own, and so does a dropped snippet that
+/// recipes you keep include.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook pack update                 (every pack; asks before changing anything)
@@ -125,20 +126,29 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             eprintln!("Updated {} to {}.", plan.name, plan.to_version);
         }
     }
-    for (address, version) in &applied.kept {
+    for (address, version, snippet) in &applied.kept {
+        let how = if *snippet {
+            format!("`promptbook snippet history {address}` lists it")
+        } else {
+            format!("`promptbook revert {address} {version}` takes it")
+        };
+        let what = if *snippet { "the snippet " } else { "" };
         eprintln!(
-            "Kept your version of {address}; the pack's new version is stored as version {version} \
-             (`promptbook revert {address} {version}` takes it)."
+            "Kept your version of {what}{address}; the pack's new version is stored as version {version} ({how})."
         );
     }
-    if let Some((address, _)) = applied.kept.first() {
+    if let Some((address, _, _)) = applied.kept.first() {
         let pack = address.split('/').next().unwrap_or(address);
         eprintln!(
             "  To take all of the pack's versions: `promptbook pack update {pack} --theirs` (yours stay in the history)."
         );
     }
-    for (was, now) in &applied.kept_as_yours {
-        eprintln!("{was} was dropped by its pack; you changed it, so it stays as `{now}`.");
+    for (was, now, snippet) in &applied.kept_as_yours {
+        if *snippet {
+            eprintln!("The snippet {was} was dropped by its pack; it stays as `{now}`.");
+        } else {
+            eprintln!("{was} was dropped by its pack; you changed it, so it stays as `{now}`.");
+        }
     }
     Ok(())
 }
@@ -162,7 +172,7 @@ fn describe(out: &mut String, plan: &UpdatePlan, color: bool) {
     }
     let _ = writeln!(out);
     if !plan.changes_recipes() {
-        let _ = writeln!(out, "  no recipe changes");
+        let _ = writeln!(out, "  no recipe or snippet changes");
         return;
     }
     for c in plan.changes.iter().filter(|c| c.visible()) {
@@ -189,7 +199,9 @@ fn describe(out: &mut String, plan: &UpdatePlan, color: bool) {
             ChangeKind::Restored => ("restored", "you had removed it"),
             ChangeKind::Record => continue,
         };
-        let _ = write!(out, "  {label:<13} {}", c.address);
+        let what = if c.snippet { "snippet " } else { "" };
+        let _ = write!(out, "  {label:<13} {what}{}", c.address);
+        let note = c.note.as_deref().unwrap_or(note);
         if !note.is_empty() {
             let _ = write!(out, "  ({note})");
         }
