@@ -25,7 +25,7 @@ const FIELDS: &[&str] = &[
 #[serde(deny_unknown_fields)]
 #[schemars(
     title = "promptbook pack manifest",
-    description = "pack.yaml: a promptbook recipe pack's name, version and authors. The recipes are the .yaml files beside it and in folders below it."
+    description = "pack.yaml: a promptbook recipe pack's name, version and authors. The recipes are the .yaml files beside it and in folders below it; the .yaml files under snippets/ are its snippets."
 )]
 pub struct Manifest {
     /// Kebab-case id of the pack (e.g. `team-prompts`). Its recipes are named `NAME/recipe`.
@@ -230,7 +230,8 @@ impl Manifest {
     pub fn to_yaml(&self) -> String {
         let body = yaml::to_string(self).expect("a manifest serializes");
         format!(
-            "# A promptbook recipe pack: the recipes are the .yaml files beside this one.\n\
+            "# A promptbook recipe pack: the recipes are the .yaml files beside this one and below it;\n\
+             # the .yaml files under snippets/ are the snippets its recipes include ({{{{> name}}}}).\n\
              # Install it with `promptbook pack add SOURCE` (this folder, its git URL, or a bundle).\n{body}"
         )
     }

@@ -15,6 +15,7 @@ mod formats;
 mod library;
 mod limits;
 mod mcp;
+mod pack_snippets;
 mod pack_tour;
 mod packs;
 mod readme;

@@ -73,7 +73,7 @@ fn a_pack_checked_with_pack_build_as_its_readme_says_still_installs_from_git() {
     // From elsewhere, into the current folder.
     env.cmd(&["pack", "build", repo.work.to_str().unwrap()])
         .ok()
-        .stderr_has("Wrote 1")
+        .stderr_has("Wrote ")
         .stderr_has(" to team-prompts-0.1.0.pbpack.yaml");
 
     // A bundle that did land in the folder (an older promptbook, or `-o` into it), a copy of

@@ -167,7 +167,8 @@ impl Pty {
 }
 
 /// Every recipe row and version row, in order, as text, then the packs and their records
-/// (pack recipes are named `pack/name`), then every snippet version.
+/// (pack recipes are named `pack/name`), then every snippet version and the packs' snippet
+/// records.
 pub fn dump_library(path: &Path) -> String {
     let conn =
         rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -188,6 +189,9 @@ pub fn dump_library(path: &Path) -> String {
                 || ' cur=' || s.current_version || ' v' || v.version || ' ' || v.hash
          FROM snippets s JOIN snippet_versions v ON v.snippet_id = s.id
          ORDER BY s.namespace, s.name, v.version",
+        "SELECT 'pack-snippet ' || pack || '/' || name || ' ' || coalesce(snippet_id, 'removed')
+                || ' ' || file || ' ' || hash
+         FROM pack_snippets ORDER BY pack, name",
     ];
     for sql in queries {
         let mut stmt = conn.prepare(sql).unwrap();

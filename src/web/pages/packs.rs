@@ -242,11 +242,12 @@ fn describe(plan: &UpdatePlan) -> Markup {
             @if plan.from_version != plan.to_version { " → " (plan.to_version) }
             @if plan.from_commit != plan.to_commit { " (commit " (commit(&plan.from_commit)) " → " (commit(&plan.to_commit)) ")" }
         }
-        @if !plan.changes_recipes() { p { "No recipe changes." } }
+        @if !plan.changes_recipes() { p { "No recipe or snippet changes." } }
         ul.changes {
             @for c in plan.changes.iter().filter(|c| c.visible()) {
                 @let (label, note) = label(c.kind);
-                li { span.kind { (label) } " " code { (c.address) } @if !note.is_empty() { " — " (note) } }
+                @let note = c.note.as_deref().unwrap_or(note);
+                li { span.kind { (label) } " " @if c.snippet { "snippet " } code { (c.address) } @if !note.is_empty() { " — " (note) } }
             }
         }
         @for c in &plan.changes {

@@ -11,8 +11,8 @@ use crate::recipe::is_kebab;
 /// Start a pack: pack.yaml, an example recipe and a README in a folder.
 ///
 /// Nothing is overwritten. Put your recipes beside pack.yaml (or export them into it with
-/// `pack export --dir`), commit the folder to a git repository, and your team installs it with
-/// `promptbook pack add URL`.
+/// `pack export --dir`), and the snippets they share in snippets/, commit the folder to a git
+/// repository, and your team installs it with `promptbook pack add URL`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
   promptbook pack init team-prompts
@@ -27,7 +27,8 @@ pub struct Args {
 }
 
 const EXAMPLE: &str = r#"# An example recipe: replace it with your own (or delete it once the pack has others).
-# Every .yaml file in this folder and the folders below it is a recipe of the pack.
+# Every .yaml file in this folder and the folders below it is a recipe of the pack, except
+# the files under snippets/: those are snippets, text the recipes share ({{> name}}).
 name: example
 title: Example recipe
 description: A short reply to a customer question, in the team's voice.
@@ -72,7 +73,10 @@ pub fn run(args: Args, _ctx: &mut Ctx) -> Result<()> {
          Update it later with `promptbook pack update {name}`; your own edits of its recipes are kept.\n\n\
          Add recipes as .yaml files here (or in folders below), check them with \
          `promptbook pack build .` (it checks every recipe and writes a bundle file beside this \
-         folder, never into it), then commit and push.\n"
+         folder, never into it), then commit and push.\n\n\
+         Text several recipes share (a house style, an answer format) goes in `snippets/`: one \
+         .yaml file per snippet, with `name`, `description` and `template`. A recipe includes \
+         it as `{{{{> name}}}}`, the pack's own snippet first, else the user's of that name.\n"
     );
     let mut wrote = vec!["pack.yaml"];
     writer.write("pack.yaml", manifest.to_yaml().as_bytes(), false)?;
