@@ -116,12 +116,19 @@ pub fn collect(lib: &Library, selection: &Selection) -> Result<Vec<Item>> {
     Ok(items)
 }
 
-/// The snippets that go with `recipes` (collected for `selection`): each snippet they
-/// include, found for each recipe's place (its pack's own first, then the user's), and every
-/// snippet of the packs chosen, as the user has them now, by file. A pack's snippet keeps
-/// its path in the pack; another goes to `snippets/NAME.yaml`. Fails when two of them share
-/// a name, since a pack's snippet names must differ.
-pub fn snippets(lib: &Library, selection: &Selection, recipes: &[Item]) -> Result<Vec<Item>> {
+/// The snippets that go with `recipes` (collected for `selection`), by file, and notes for
+/// the person: each snippet they include, found for each recipe's place (its pack's own
+/// first, then the user's), and every snippet of the packs chosen, as the user has them now.
+/// A pack's recipe that falls back to one of the user's own snippets relies on whoever
+/// installs the pack having one: that snippet stays private (a note says so). A pack's
+/// snippet keeps its path in the pack; another goes to `snippets/NAME.yaml`. Fails when two
+/// of them share a name, since a pack's snippet names must differ.
+pub fn snippets(
+    lib: &Library,
+    selection: &Selection,
+    recipes: &[Item],
+) -> Result<(Vec<Item>, Vec<String>)> {
+    let mut notes = Vec::new();
     let mut wanted: Vec<String> = Vec::new();
     let mut files: HashMap<String, String> = HashMap::new();
     for pack in &selection.packs {
@@ -136,8 +143,19 @@ pub fn snippets(lib: &Library, selection: &Selection, recipes: &[Item]) -> Resul
         let recipe = Recipe::parse(&item.yaml, &item.address)?;
         let (pack, _) = split_address(&item.address);
         let set = lib.snippets_for(&recipe, pack)?;
-        wanted.extend(set.found.into_values().map(|f| f.full_name));
+        for f in set.found.into_values() {
+            if pack.is_some() && !f.full_name.contains('/') {
+                notes.push(format!(
+                    "{} includes your own snippet `{}`, which is not exported: whoever installs the pack needs one of that name",
+                    item.address, f.full_name
+                ));
+            } else {
+                wanted.push(f.full_name);
+            }
+        }
     }
+    notes.sort();
+    notes.dedup();
     let mut by_name: BTreeMap<String, Item> = BTreeMap::new();
     for full in wanted {
         let stored = lib.snippet(&full)?;
@@ -172,7 +190,7 @@ pub fn snippets(lib: &Library, selection: &Selection, recipes: &[Item]) -> Resul
     }
     let mut items: Vec<Item> = by_name.into_values().collect();
     items.sort_by(|a, b| a.file.cmp(&b.file));
-    Ok(items)
+    Ok((items, notes))
 }
 
 /// The bundle text of `recipes` and `snippets` under `manifest`.

@@ -218,6 +218,26 @@ fn a_pack_with_snippets_installs_renders_updates_and_is_removed_from_git() {
     let versions = snippet_versions(&env, "team/house-style");
     assert_eq!(versions.len(), 4, "{versions:?}");
     assert!(versions[3].contains("briefly"), "{versions:?}");
+    // `--theirs` would take the pack's version, showing yours against it.
+    env.cmd(&["pack", "update", "team", "--theirs", "--dry-run"])
+        .ok()
+        .stderr_has("Dry run")
+        .stdout_has("  take theirs   snippet team/house-style  (your version is replaced by the pack's")
+        .stdout_has("--- team/house-style (yours)\n+++ team/house-style (pack 1.2.0)\n")
+        .stdout_has("-  Write in a {{tone}} voice, like a friend.\n+  Write in a {{tone}} voice, briefly.\n");
+
+    // Exporting the pack to push the user's edits takes its snippets, not the user's own
+    // `sign-off`, which the pack's recipe falls back to.
+    env.cmd(&["pack", "export", "--pack", "team", "-o", "team-mine.pbpack.yaml"])
+        .current_dir(env.dir.path())
+        .ok()
+        .stderr_has("note: team/reply includes your own snippet `sign-off`, which is not exported: whoever installs the pack needs one of that name")
+        .stderr_has("Exported 2 recipes and 2 snippets as the pack team 1.2.0");
+    let bundle = std::fs::read_to_string(env.path("team-mine.pbpack.yaml")).unwrap();
+    assert!(
+        bundle.contains("like a friend") && !bundle.contains("name: sign-off"),
+        "{bundle}"
+    );
 
     // The pack drops its greeting (and the recipe line that used it): removed with it.
     repo.delete("snippets/greeting.yaml");
@@ -401,7 +421,7 @@ fn bundles_and_exports_carry_the_snippets() {
             out.to_str().unwrap(),
         ])
         .ok()
-        .stderr_has("Wrote 1 recipe and 1 snippet and pack.yaml to");
+        .stderr_has("Wrote 1 recipe, 1 snippet and pack.yaml to");
     let written = std::fs::read_to_string(out.join("snippets/house-style.yaml")).unwrap();
     assert!(written.contains("our words"), "{written}");
 

@@ -82,7 +82,10 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         let dir = args.dir.as_deref().expect("clap requires --dir with --as");
         return in_format(lib, &items, word, dir);
     }
-    let snippets = export::snippets(lib, &selection, &items)?;
+    let (snippets, notes) = export::snippets(lib, &selection, &items)?;
+    for note in notes {
+        eprintln!("note: {note}");
+    }
     let existing = match &args.dir {
         Some(dir) if dir.join("pack.yaml").is_file() => {
             let path = dir.join("pack.yaml");
@@ -157,10 +160,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             let all: Vec<export::Item> = items.iter().chain(&snippets).cloned().collect();
             export::to_folder(dir, write_manifest.then_some(&manifest), &all)?;
             eprintln!(
-                "Wrote {}{}{} to {}.",
-                count(items.len(), "recipe"),
-                and_snippets(&snippets),
-                if write_manifest { " and pack.yaml" } else { "" },
+                "Wrote {} to {}.",
+                listing(&items, &snippets, write_manifest),
                 dir.display()
             );
             eprintln!(
@@ -172,6 +173,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         (None, None) => unreachable!("clap requires --out or --dir"),
     }
     Ok(())
+}
+
+/// "N recipes, M snippets and pack.yaml", leaving out what is not written.
+fn listing(recipes: &[export::Item], snippets: &[export::Item], manifest: bool) -> String {
+    let mut parts = vec![count(recipes.len(), "recipe")];
+    if !snippets.is_empty() {
+        parts.push(count(snippets.len(), "snippet"));
+    }
+    if manifest {
+        parts.push("pack.yaml".into());
+    }
+    match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// ` and N snippets` when there are any.
