@@ -801,39 +801,52 @@ pub fn apply_updates(lib: &mut Library, plans: &[UpdatePlan]) -> Result<Applied>
     Ok(applied)
 }
 
+/// What a change does, whether to a recipe or a snippet.
+enum Action {
+    Add,
+    /// A new version: current, or kept in the history.
+    Version(bool),
+    Record,
+    Remove,
+    Keep,
+    Forget,
+}
+
+impl Action {
+    fn of(c: &Change) -> Action {
+        match c.kind {
+            ChangeKind::Added | ChangeKind::Restored => Action::Add,
+            ChangeKind::Changed | ChangeKind::TakeTheirs => Action::Version(true),
+            ChangeKind::KeptYours => Action::Version(false),
+            ChangeKind::Removed => Action::Remove,
+            ChangeKind::KeptAsYours => Action::Keep,
+            ChangeKind::StaysRemoved | ChangeKind::Record if c.new_index.is_some() => {
+                Action::Record
+            }
+            ChangeKind::StaysRemoved | ChangeKind::Record => Action::Forget,
+        }
+    }
+}
+
 /// The store's step for one change of an update plan.
 fn update_step<'a>(plan: &'a UpdatePlan, c: &'a Change) -> Guarded<'a> {
     let expect = c.expect_current.as_deref();
+    let name = c.name.as_str();
     match c.row {
         Row::Recipe(id) => {
-            let new = c.new_index.map(|i| &plan.pack.recipes[i]);
+            let file = || &plan.pack.recipes[c.new_index.expect("in the pack")];
             let id_ = || id.expect("an installed recipe");
-            let step = match c.kind {
-                ChangeKind::Added | ChangeKind::Restored => {
-                    PackStep::Add(new.expect("added from the pack"))
-                }
-                ChangeKind::Changed | ChangeKind::TakeTheirs => PackStep::NewVersion {
+            let step = match Action::of(c) {
+                Action::Add => PackStep::Add(file()),
+                Action::Version(current) => PackStep::NewVersion {
                     id: id_(),
-                    file: new.expect("changed by the pack"),
-                    current: true,
+                    file: file(),
+                    current,
                 },
-                ChangeKind::KeptYours => PackStep::NewVersion {
-                    id: id_(),
-                    file: new.expect("changed by the pack"),
-                    current: false,
-                },
-                ChangeKind::Removed => PackStep::Remove {
-                    id: id_(),
-                    name: &c.name,
-                },
-                ChangeKind::KeptAsYours => PackStep::KeepAsOwn {
-                    id: id_(),
-                    name: &c.name,
-                },
-                ChangeKind::StaysRemoved | ChangeKind::Record => match new {
-                    Some(file) => PackStep::Record { id, file },
-                    None => PackStep::Forget { name: &c.name },
-                },
+                Action::Record => PackStep::Record { id, file: file() },
+                Action::Remove => PackStep::Remove { id: id_(), name },
+                Action::Keep => PackStep::KeepAsOwn { id: id_(), name },
+                Action::Forget => PackStep::Forget { name },
             };
             Guarded {
                 step,
@@ -841,34 +854,19 @@ fn update_step<'a>(plan: &'a UpdatePlan, c: &'a Change) -> Guarded<'a> {
             }
         }
         Row::Snippet(id) => {
-            let new = c.new_index.map(|i| &plan.pack.snippets[i]);
+            let file = || &plan.pack.snippets[c.new_index.expect("in the pack")];
             let id_ = || id.expect("an installed snippet");
-            let step = match c.kind {
-                ChangeKind::Added | ChangeKind::Restored => {
-                    PackStep::SnippetAdd(new.expect("added from the pack"))
-                }
-                ChangeKind::Changed | ChangeKind::TakeTheirs => PackStep::SnippetVersion {
+            let step = match Action::of(c) {
+                Action::Add => PackStep::SnippetAdd(file()),
+                Action::Version(current) => PackStep::SnippetVersion {
                     id: id_(),
-                    file: new.expect("changed by the pack"),
-                    current: true,
+                    file: file(),
+                    current,
                 },
-                ChangeKind::KeptYours => PackStep::SnippetVersion {
-                    id: id_(),
-                    file: new.expect("changed by the pack"),
-                    current: false,
-                },
-                ChangeKind::Removed => PackStep::SnippetRemove {
-                    id: id_(),
-                    name: &c.name,
-                },
-                ChangeKind::KeptAsYours => PackStep::SnippetKeep {
-                    id: id_(),
-                    name: &c.name,
-                },
-                ChangeKind::StaysRemoved | ChangeKind::Record => match new {
-                    Some(file) => PackStep::SnippetRecord { id, file },
-                    None => PackStep::SnippetForget { name: &c.name },
-                },
+                Action::Record => PackStep::SnippetRecord { id, file: file() },
+                Action::Remove => PackStep::SnippetRemove { id: id_(), name },
+                Action::Keep => PackStep::SnippetKeep { id: id_(), name },
+                Action::Forget => PackStep::SnippetForget { name },
             };
             Guarded {
                 step,

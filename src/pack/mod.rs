@@ -275,16 +275,21 @@ fn check_snippets(raw: &RawPack, recipes: &[PackRecipe], snippets: &[PackSnippet
     out
 }
 
+/// The file's sha256, or the problem when a bundle promised another (`what`: recipe or
+/// snippet).
+fn checked_hash(file: &RawFile, origin: &str, what: &str) -> Result<String, String> {
+    let hash = hex_sha256(&file.bytes);
+    match &file.expected_hash {
+        Some(expected) if !expected.eq_ignore_ascii_case(&hash) => Err(format!(
+            "{origin}: the {what} {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
+        )),
+        _ => Ok(hash),
+    }
+}
+
 fn parse_snippet(raw: &RawPack, file: &RawFile) -> Result<PackSnippet, String> {
     let origin = raw.display(&file.path);
-    let hash = hex_sha256(&file.bytes);
-    if let Some(expected) = &file.expected_hash
-        && !expected.eq_ignore_ascii_case(&hash)
-    {
-        return Err(format!(
-            "{origin}: the snippet {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
-        ));
-    }
+    let hash = checked_hash(file, &origin, "snippet")?;
     let snippet = Snippet::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;
     let yaml = String::from_utf8(file.bytes.clone()).expect("checked by parse_bytes");
     Ok(PackSnippet {
@@ -392,14 +397,7 @@ const HASH_MISMATCH: &str = "does not match its sha256";
 
 fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
     let origin = raw.display(&file.path);
-    let hash = hex_sha256(&file.bytes);
-    if let Some(expected) = &file.expected_hash
-        && !expected.eq_ignore_ascii_case(&hash)
-    {
-        return Err(format!(
-            "{origin}: the recipe {HASH_MISMATCH} in the bundle (the bundle was changed after it was built, or damaged on the way)"
-        ));
-    }
+    let hash = checked_hash(file, &origin, "recipe")?;
     let recipe = Recipe::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;
     let yaml = String::from_utf8(file.bytes.clone()).expect("checked by parse_bytes");
     Ok(PackRecipe {

@@ -63,56 +63,56 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     facts.push(vec!["Installed:".into(), p.installed_at.clone()]);
     facts.push(vec!["Updated:".into(), p.updated_at.clone()]);
     s.push_str(&table(&facts));
-    let changed = p.changed();
-    let removed = p
+    let recipes: Vec<_> = p
         .recipes
         .iter()
-        .filter(|r| r.state == RecipeState::RemovedByYou)
-        .count();
-    let mut counts = count(p.recipes.len(), "recipe");
+        .map(|r| (r.address.as_str(), r.file.as_str(), r.state))
+        .collect();
+    section(&mut s, "Recipes", "recipe", "", &recipes);
+    if !p.snippets.is_empty() {
+        let snippets: Vec<_> = p
+            .snippets
+            .iter()
+            .map(|r| (r.address.as_str(), r.file.as_str(), r.state))
+            .collect();
+        section(
+            &mut s,
+            "Snippets",
+            "snippet",
+            "; its recipes include them before yours",
+            &snippets,
+        );
+    }
+    ctx.out.print(&s)
+}
+
+/// A titled table of the pack's recipes or snippets (full name, file, state), with counts
+/// of those the user changed or removed.
+fn section(
+    s: &mut String,
+    title: &str,
+    noun: &str,
+    extra: &str,
+    items: &[(&str, &str, RecipeState)],
+) {
+    let of = |state| items.iter().filter(|i| i.2 == state).count();
+    let mut counts = count(items.len(), noun);
+    let changed = of(RecipeState::ChangedLocally);
     if changed > 0 {
         let _ = write!(counts, ", {changed} changed by you");
     }
+    let removed = of(RecipeState::RemovedByYou);
     if removed > 0 {
         let _ = write!(counts, ", {removed} removed by you");
     }
-    let _ = writeln!(s, "\nRecipes ({counts}):");
-    let rows: Vec<Vec<String>> = p
-        .recipes
+    let _ = writeln!(s, "\n{title} ({counts}{extra}):");
+    let rows: Vec<Vec<String>> = items
         .iter()
-        .map(|r| {
-            vec![
-                format!("  {}", r.address),
-                r.file.clone(),
-                state_note(r.state),
-            ]
+        .map(|(address, file, state)| {
+            vec![format!("  {address}"), file.to_string(), state_note(*state)]
         })
         .collect();
     s.push_str(&table(&rows));
-    if !p.snippets.is_empty() {
-        let mut counts = count(p.snippets.len(), "snippet");
-        let changed = p.changed_snippets();
-        if changed > 0 {
-            let _ = write!(counts, ", {changed} changed by you");
-        }
-        let _ = writeln!(
-            s,
-            "\nSnippets ({counts}; its recipes include them before yours):"
-        );
-        let rows: Vec<Vec<String>> = p
-            .snippets
-            .iter()
-            .map(|r| {
-                vec![
-                    format!("  {}", r.address),
-                    r.file.clone(),
-                    state_note(r.state),
-                ]
-            })
-            .collect();
-        s.push_str(&table(&rows));
-    }
-    ctx.out.print(&s)
 }
 
 /// What `show` says of a recipe or snippet the user changed or removed.
