@@ -10,8 +10,8 @@ use super::sql::Sql;
 use super::write::{Becomes, NOW, delete, put_in, write_version};
 use super::{Library, address};
 use crate::error::{Error, Result};
-use crate::recipe::Recipe;
 use crate::recipe::snippet::{Snippet, problems_in as problems};
+use crate::recipe::{Recipe, SnippetUse};
 
 /// A recipe row, as the pack module names it between planning and applying (the recipe may
 /// be renamed or moved meanwhile; its row stays).
@@ -466,6 +466,18 @@ impl Library {
                     PackRecordChange::Update(s) => s.display,
                     PackRecordChange::Delete(_) => "",
                 };
+                // The recipes that include a snippet this removes or moves, or that move
+                // themselves, as they stand before any step: each must still find its
+                // snippets at the end.
+                for g in steps {
+                    match g.step {
+                        PackStep::SnippetRemove { id, .. } | PackStep::SnippetKeep { id, .. } => {
+                            recheck.extend(users_of(tx, id.0)?.into_iter().map(|u| u.0));
+                        }
+                        PackStep::KeepAsOwn { id, .. } => recheck.push(id.0),
+                        _ => {}
+                    }
+                }
                 let mut pack_done = Vec::with_capacity(steps.len());
                 for (i, g) in steps.iter().enumerate() {
                     let now = match g.expect {
@@ -478,17 +490,14 @@ impl Library {
                     {
                         return Err(moved(p, i).into());
                     }
-                    match g.step {
-                        PackStep::SnippetRemove { id, .. } | PackStep::SnippetKeep { id, .. } => {
-                            recheck.extend(users_of(tx, id.0)?.into_iter().map(|u| u.0));
-                        }
-                        PackStep::SnippetAdd(f)
-                        | PackStep::SnippetVersion {
-                            file: f,
-                            current: true,
-                            ..
-                        } => written.push((pack, display, f)),
-                        _ => {}
+                    if let PackStep::SnippetAdd(f)
+                    | PackStep::SnippetVersion {
+                        file: f,
+                        current: true,
+                        ..
+                    } = g.step
+                    {
+                        written.push((pack, display, f));
                     }
                     pack_done.push(step(tx, pack, display, &g.step)?);
                 }
@@ -718,6 +727,27 @@ fn unlink_snippet(tx: &Transaction<'_>, pack: &str, name: &str) -> rusqlite::Res
 /// Makes a pack's snippet the user's own: it moves out of the pack's namespace when the
 /// user has no snippet of that name and no recipe includes it as `pack/name` (which would
 /// then find nothing); else it keeps its `pack/name`. Returns its full name now.
+/// Whether recipe `id` includes, by a bare name, a snippet that is found in namespace `ns`.
+fn includes_own_snippets(tx: &Transaction<'_>, id: RecipeId, ns: &str) -> Sql<bool> {
+    let uses: Vec<SnippetUse> = tx
+        .prepare_cached("SELECT snippet FROM recipe_snippets WHERE recipe_id = ?1")?
+        .query_map([id.0], |r| r.get::<_, String>(0))?
+        .filter_map(|n| match n {
+            Ok(n) if n.contains('/') => None,
+            n => Some(n.map(|name| SnippetUse {
+                name,
+                position: Default::default(),
+            })),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    if uses.is_empty() {
+        return Ok(false);
+    }
+    let set = gather(tx, ns, &uses)?;
+    let prefix = format!("{ns}/");
+    Ok(set.found.values().any(|f| f.full_name.starts_with(&prefix)))
+}
+
 fn keep_snippet_as_own(
     tx: &Transaction<'_>,
     id: SnippetId,
@@ -792,15 +822,17 @@ fn unlink(tx: &Transaction<'_>, pack: &str, name: &str) -> rusqlite::Result<()> 
 }
 
 /// Makes a pack's recipe the user's own: it moves out of the pack's namespace when the user
-/// has no recipe of that name, else it keeps its `pack/name`. Returns its full name now.
-fn keep_as_own(tx: &Transaction<'_>, id: RecipeId, name: &str) -> rusqlite::Result<String> {
+/// has no recipe of that name and it includes none of the pack's snippets by a bare name
+/// (which, moved, it would no longer find); else it keeps its `pack/name`. Returns its full
+/// name now.
+fn keep_as_own(tx: &Transaction<'_>, id: RecipeId, name: &str) -> Sql<String> {
     let (ns, taken): (String, bool) = tx.query_row(
         "SELECT namespace, EXISTS (SELECT 1 FROM recipes WHERE name = ?2 AND namespace = '')
          FROM recipes WHERE id = ?1",
         params![id.0, name],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    if taken {
+    if taken || includes_own_snippets(tx, id, &ns)? {
         return Ok(address(&ns, name));
     }
     tx.execute("UPDATE recipes SET namespace = '' WHERE id = ?1", [id.0])?;

@@ -321,6 +321,41 @@ fn removing_a_pack_keeps_the_snippets_recipes_still_include() {
 }
 
 #[test]
+fn a_changed_recipe_kept_on_removal_still_finds_the_pack_snippet_it_includes() {
+    let env = Env::new();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write("team/summary.yaml", SUMMARY);
+    env.write("team/snippets/house-style.yaml", HOUSE_STYLE);
+    let dir = env.path("team");
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stderr_has(": 1 recipe and 1 snippet.");
+    // The user changes the pack's recipe.
+    env.cmd(&["export", "team/summary", "-o", "summary.yaml"])
+        .ok()
+        .stderr_has("Wrote ");
+    let mine = std::fs::read_to_string(env.path("summary.yaml"))
+        .unwrap()
+        .replace("Summarise:", "Summarise briefly:");
+    env.write("summary.yaml", &mine);
+    env.cmd(&["add", "summary.yaml"])
+        .ok()
+        .stderr_has("updated team/summary (now version 2)");
+
+    // Removing the pack keeps the changed recipe, and the snippet it includes with it.
+    env.cmd(&["pack", "remove", "team", "--yes"])
+        .ok()
+        .stdout_has("  the snippet team/house-style stays as your own: recipes that stay include it: `team/summary`\n")
+        .stderr_has("Kept your changed recipe as `team/summary`.")
+        .stderr_has("Kept the snippet as `house-style`.");
+    let text = render(&env, "summary", &["thread=T"]);
+    assert!(
+        text.contains("Write in a warm voice, in plain words.\nSummarise briefly: T"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_bad_snippet_file_or_a_snippet_reading_an_undeclared_variable_refuses_the_whole_pack() {
     let env = Env::new();
     env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
