@@ -537,11 +537,22 @@ fn a_pack_bundle_uploaded_again_shows_the_update_and_applies_it_only_when_confir
     env.cmd(&["pack", "build", "team", "-o", "v1.pbpack.yaml"])
         .ok()
         .stderr_has("Built team 1.0.0");
+    // Version 1.1.0 brings a snippet its recipe includes.
     env.write("team/pack.yaml", "name: team\nversion: 1.1.0\n");
-    env.write("team/note.yaml", recipe("Second note"));
+    env.write(
+        "team/note.yaml",
+        recipe("Second note").replace(
+            "prompt: Write about {{topic}}.",
+            "prompt: \"{{> voice}} Write about {{topic}}.\"",
+        ),
+    );
+    env.write(
+        "team/snippets/voice.yaml",
+        "name: voice\ntemplate: Be brief.\n",
+    );
     env.cmd(&["pack", "build", "team", "-o", "v2.pbpack.yaml"])
         .ok()
-        .stderr_has("Built team 1.1.0");
+        .stderr_has("Built team 1.1.0 (1 recipe, 1 snippet)");
     let server = Server::start(&env);
     let upload = |file: &str| {
         server.raw(
@@ -566,6 +577,10 @@ fn a_pack_bundle_uploaded_again_shows_the_update_and_applies_it_only_when_confir
     let preview = server.get(&to).body;
     assert!(preview.contains("team 1.0.0 → 1.1.0"), "{preview}");
     assert!(preview.contains("-title: First note") && preview.contains("+title: Second note"));
+    assert!(
+        preview.contains("<span class=\"kind\">added</span> snippet <code>team/voice</code>"),
+        "{preview}"
+    );
     // Nothing changed yet.
     env.cmd(&["show", "team/note"])
         .ok()
@@ -578,6 +593,14 @@ fn a_pack_bundle_uploaded_again_shows_the_update_and_applies_it_only_when_confir
     env.cmd(&["show", "team/note"])
         .ok()
         .stdout_has("Second note");
+    env.cmd(&["render", "team/note", "--var", "topic=tea"])
+        .ok()
+        .stdout_has("Be brief. Write about tea.");
+    let page = server.get("/packs").body;
+    assert!(
+        page.contains("<dt>Snippets</dt><dd><code>team/voice</code> </dd>"),
+        "{page}"
+    );
     // A plan is applied once.
     assert_eq!(server.post_json(&apply, "").status, 404);
 

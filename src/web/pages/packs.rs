@@ -50,6 +50,9 @@ pub async fn packs(State(app): State<Arc<App>>, Query(q): Query<PacksQuery>) -> 
                     @if let Some(r) = &p.reference { dt { "Ref" } dd { code { (r) } } }
                     @if let Some(c) = &p.commit { dt { "Commit" } dd { code title=(c) { (short(c)) } } }
                     dt { "Recipes" } dd { (p.recipes.len()) " — " a href=(format!("/?pack={}", enc(&p.name))) { "show them" } }
+                    @if !p.snippets.is_empty() {
+                        dt { "Snippets" } dd { @for s in &p.snippets { code { (s.address) } " " } }
+                    }
                     dt { "Changed here" } dd {
                         @let changed: Vec<_> = p.recipes.iter().filter(|r| r.state == RecipeState::ChangedLocally).collect();
                         @if changed.is_empty() { "none" }
