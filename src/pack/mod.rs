@@ -121,6 +121,9 @@ pub struct Pack {
     pub snippets: Vec<PackSnippet>,
     /// Put before a file's path in messages (see [`RawPack::display_prefix`]).
     pub display_prefix: String,
+    /// The snippets its recipes (or snippets) include that the pack does not have, each
+    /// where it is included: whoever installs the pack needs them. `pack build` says so.
+    pub needs: Vec<String>,
     /// Files of the pack folder that are not recipes (a bundle built into it, other YAML),
     /// each with why it was left out: the faces show them as notes.
     pub notes: Vec<String>,
@@ -196,8 +199,10 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
             Err(message) => problems.push(message),
         }
     }
+    let mut needs = Vec::new();
     if problems.is_empty() {
         problems.extend(check_snippets(&raw, &recipes, &snippets));
+        needs = outside_snippets(&raw, &manifest, &recipes, &snippets);
     }
     if !problems.is_empty() {
         let tampered = problems.iter().any(|p| p.contains(HASH_MISMATCH));
@@ -221,6 +226,7 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
         recipes,
         snippets,
         display_prefix: raw.display_prefix,
+        needs,
         notes,
     })
 }
@@ -285,6 +291,42 @@ fn checked_hash(file: &RawFile, origin: &str, what: &str) -> Result<String, Stri
         )),
         _ => Ok(hash),
     }
+}
+
+/// Where the pack's recipes and snippets include a snippet the pack does not have (a bare
+/// name it lacks, or another pack's `pack/name`), as `file:line:col: …` lines.
+fn outside_snippets(
+    raw: &RawPack,
+    manifest: &Manifest,
+    recipes: &[PackRecipe],
+    snippets: &[PackSnippet],
+) -> Vec<String> {
+    let own: std::collections::HashSet<&str> = snippets.iter().map(|s| s.snippet.name()).collect();
+    let uses = recipes
+        .iter()
+        .map(|r| (&r.file, &r.recipe.compiled.snippets))
+        .chain(snippets.iter().map(|s| (&s.file, &s.snippet.uses.snippets)));
+    let mut out = Vec::new();
+    for (file, uses) in uses {
+        for u in uses.iter() {
+            let (pack, bare) = crate::store::split_address(&u.name);
+            let inside = pack.is_none_or(|p| p == manifest.name()) && own.contains(bare);
+            if !inside {
+                out.push(format!(
+                    "{}:{}:{}: `{{{{> {}}}}}` is not a snippet of this pack: whoever installs it needs {}",
+                    raw.display(file),
+                    u.position.line,
+                    u.position.column,
+                    u.name,
+                    match pack {
+                        Some(p) => format!("the pack `{p}` installed"),
+                        None => format!("a snippet `{bare}` of their own"),
+                    }
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn parse_snippet(raw: &RawPack, file: &RawFile) -> Result<PackSnippet, String> {

@@ -90,6 +90,13 @@ fn a_pack_with_snippets_installs_renders_updates_and_is_removed_from_git() {
     );
     let url = format!("{}#main", repo.url);
 
+    // `pack build` says which snippet the pack expects its users to have.
+    env.cmd(&["pack", "build", repo.work.to_str().unwrap(), "-o", "team.pbpack.yaml"])
+        .current_dir(env.dir.path())
+        .ok()
+        .stderr_has("team-work/reply.yaml:9:3: `{{> sign-off}}` is not a snippet of this pack: whoever installs it needs a snippet `sign-off` of their own")
+        .stderr_has("Built team 1.0.0 (2 recipes, 1 snippet)");
+
     // The user has no `sign-off` yet: the whole pack is refused, at the `{{> sign-off}}`.
     env.cmd(&["list"]).ok();
     let before = env.dump();

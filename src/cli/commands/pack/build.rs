@@ -11,7 +11,8 @@ use crate::pack::{bundle, files};
 /// Check a pack folder and make a single-file bundle of it.
 ///
 /// Every recipe and snippet (the .yaml files under snippets/) is checked as `pack add` would,
-/// except that a snippet the pack lacks may come from the library it is installed into. The
+/// except that a snippet the pack lacks may come from the library it is installed into (a
+/// note names each, where it is included). The
 /// bundle is text (readable in a diff, safe to send by mail or chat) with a SHA-256 for every
 /// file, so a changed or damaged bundle is refused when installed.
 #[derive(Debug, clap::Args)]
@@ -36,6 +37,9 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let raw = files::read_folder(&args.dir)?;
     let pack = crate::pack::validate(raw, &Bar::new())?;
     notes(&pack);
+    for need in &pack.needs {
+        eprintln!("note: {need}");
+    }
     let text = bundle::write(&pack);
     let out = match args.out {
         Some(out) => out,
