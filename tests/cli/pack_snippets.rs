@@ -40,31 +40,17 @@ description: The user's own closing line
 template: Thanks for writing to us.
 ";
 
-/// Adds a snippet to the user's library through the library's own API: the
-/// `promptbook snippet add` command is being built alongside this; once it is on main this
-/// should run `promptbook snippet add FILE` instead.
-fn add_user_snippet(env: &Env, yaml: &str) {
-    let snippet = promptbook::recipe::snippet::Snippet::parse(yaml, "test snippet").unwrap();
-    let mut lib = promptbook::store::Library::open(&env.lib()).unwrap();
-    lib.add_snippets(&[(snippet, yaml.to_string(), "test snippet".into())])
+/// Adds a snippet to the library as the user does: `promptbook snippet add FILE`. A file
+/// whose name only a pack's snippet has changes that snippet (a local edit).
+fn add_snippet(env: &Env, yaml: &str) -> String {
+    let name = yaml
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("name: "))
         .unwrap();
-}
-
-/// Edits snippet `name` in the library as the user would (a new current version).
-fn edit_snippet(env: &Env, name: &str, yaml: &str) {
-    let snippet = promptbook::recipe::snippet::Snippet::parse(yaml, "edit").unwrap();
-    let mut lib = promptbook::store::Library::open(&env.lib()).unwrap();
-    lib.save_snippet(name, &snippet, yaml, "edit").unwrap();
-}
-
-/// The versions of snippet `name`, oldest first, as (version, template line).
-fn snippet_versions(env: &Env, name: &str) -> Vec<String> {
-    let lib = promptbook::store::Library::open(&env.lib()).unwrap();
-    lib.snippet_history(name)
-        .unwrap()
-        .into_iter()
-        .map(|s| s.yaml)
-        .collect()
+    let file = env.write(&format!("{name}.snippet.yaml"), yaml);
+    let run = env.cmd(&["snippet", "add", file.to_str().unwrap()]).ok();
+    run.stderr().to_string() + &run.stdout
 }
 
 fn render(env: &Env, recipe: &str, vars: &[&str]) -> String {
@@ -111,7 +97,7 @@ fn a_pack_with_snippets_installs_renders_updates_and_is_removed_from_git() {
         .stderr_has("No packs are installed");
 
     // With the user's own `sign-off`, it installs: snippets and recipes together.
-    add_user_snippet(&env, SIGN_OFF);
+    add_snippet(&env, SIGN_OFF);
     env.cmd(&["pack", "add", &url])
         .ok()
         .stderr_has(": 2 recipes and 1 snippet.")
@@ -201,11 +187,11 @@ fn a_pack_with_snippets_installs_renders_updates_and_is_removed_from_git() {
 
     // The user edits the pack's snippet; the next update keeps the user's version and
     // stores the pack's in its history.
-    edit_snippet(
+    let added = add_snippet(
         &env,
-        "team/house-style",
         &HOUSE_STYLE.replace("in plain words", "like a friend"),
     );
+    assert!(added.contains("team/house-style"), "{added}");
     env.cmd(&["pack", "show", "team"])
         .ok()
         .stdout_has("Snippets (2 snippets, 1 changed by you;")
@@ -219,12 +205,16 @@ fn a_pack_with_snippets_installs_renders_updates_and_is_removed_from_git() {
     env.cmd(&["pack", "update", "team", "--yes"])
         .ok()
         .stdout_has("  kept yours    snippet team/house-style  (you changed it;")
-        .stderr_has("Kept your version of the snippet team/house-style; the pack's new version is stored as version 4");
+        .stderr_has("Kept your version of the snippet team/house-style; the pack's new version is stored as version 4 (`promptbook snippet revert team/house-style 4` takes it).");
     let text = render(&env, "team/summary", &["thread=T"]);
     assert!(text.contains("warm voice, like a friend."), "{text}");
-    let versions = snippet_versions(&env, "team/house-style");
-    assert_eq!(versions.len(), 4, "{versions:?}");
-    assert!(versions[3].contains("briefly"), "{versions:?}");
+    env.cmd(&["snippet", "history", "team/house-style"])
+        .ok()
+        .stdout_has("v3 (current)")
+        .stderr_has("v3 is in use; v4 is newer but not in use");
+    env.cmd(&["snippet", "diff", "team/house-style", "3", "4"])
+        .ok()
+        .stdout_has("+  Write in a {{tone}} voice, briefly.\n");
     // `--theirs` would take the pack's version, showing yours against it.
     env.cmd(&["pack", "update", "team", "--theirs", "--dry-run"])
         .ok()
@@ -447,11 +437,7 @@ fn bundles_and_exports_carry_the_snippets() {
         .stderr_has("snippets/house-style.yaml: the snippet does not match its sha256");
 
     // `pack export --pack` writes the pack's snippets (as the user has them) into the folder.
-    edit_snippet(
-        &colleague,
-        "team/house-style",
-        &HOUSE_STYLE.replace("plain words", "our words"),
-    );
+    add_snippet(&colleague, &HOUSE_STYLE.replace("plain words", "our words"));
     let out = colleague.path("exported");
     colleague
         .cmd(&[
@@ -468,7 +454,7 @@ fn bundles_and_exports_carry_the_snippets() {
     assert!(written.contains("our words"), "{written}");
 
     // Exporting the user's own recipe takes the user's snippet it includes along.
-    add_user_snippet(&colleague, SIGN_OFF);
+    add_snippet(&colleague, SIGN_OFF);
     colleague.write(
         "mine.yaml",
         "name: my-note\ntitle: My note\nprompt: \"A note. {{> sign-off}}\"\n",

@@ -127,11 +127,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         }
     }
     for (address, version, snippet) in &applied.kept {
-        let how = if *snippet {
-            format!("`promptbook snippet history {address}` lists it")
-        } else {
-            format!("`promptbook revert {address} {version}` takes it")
-        };
+        let revert = if *snippet { "snippet revert" } else { "revert" };
+        let how = format!("`promptbook {revert} {address} {version}` takes it");
         let what = if *snippet { "the snippet " } else { "" };
         eprintln!(
             "Kept your version of {what}{address}; the pack's new version is stored as version {version} ({how})."
