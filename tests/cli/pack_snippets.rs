@@ -318,6 +318,47 @@ fn removing_a_pack_keeps_the_snippets_recipes_still_include() {
 }
 
 #[test]
+fn a_snippet_the_pack_drops_stays_while_recipes_include_it() {
+    let env = Env::new();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write("team/summary.yaml", SUMMARY);
+    env.write("team/snippets/house-style.yaml", HOUSE_STYLE);
+    let dir = env.path("team");
+    let dir = dir.to_str().unwrap();
+    env.cmd(&["pack", "add", dir])
+        .ok()
+        .stderr_has(": 1 recipe and 1 snippet.");
+    env.write(
+        "mine.yaml",
+        "name: my-note\ntitle: My note\nvariables:\n  tone: { type: string, default: calm }\nprompt: \"{{> team/house-style}} A note.\"\n",
+    );
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("my-note");
+
+    // The pack stops using its house style and drops it; the user's recipe still includes it.
+    env.write("team/pack.yaml", "name: team\nversion: 2.0.0\n");
+    env.write(
+        "team/summary.yaml",
+        SUMMARY.replace("  {{> house-style}}\n", ""),
+    );
+    std::fs::remove_file(env.path("team/snippets/house-style.yaml")).unwrap();
+    env.cmd(&["pack", "update", "team", "--yes"])
+        .ok()
+        .stdout_has(
+            "  kept          snippet team/house-style  (recipes that stay include it: `my-note`)\n",
+        )
+        .stderr_has(
+            "The snippet team/house-style was dropped by its pack; it stays as `team/house-style`.",
+        );
+    let text = render(&env, "my-note", &[]);
+    assert!(text.contains("Write in a calm voice"), "{text}");
+    let shown = env.cmd(&["pack", "show", "team"]).ok().stdout.clone();
+    assert!(
+        shown.contains("Recipes (1 recipe):") && !shown.contains("Snippets ("),
+        "{shown}"
+    );
+}
+
+#[test]
 fn a_changed_recipe_kept_on_removal_still_finds_the_pack_snippet_it_includes() {
     let env = Env::new();
     env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
