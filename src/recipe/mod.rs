@@ -8,6 +8,7 @@ pub mod render_form;
 pub mod scaffold;
 pub mod schema;
 pub mod snippet;
+pub mod template_form;
 pub mod template_refs;
 mod types;
 pub mod values;
@@ -20,6 +21,7 @@ use serde_json::Value;
 
 pub use located::Located;
 pub use output::{JsonDoc, Output, OutputFormat};
+pub use template_form::TemplateForm;
 pub use types::*;
 
 use crate::error::{Error, did_you_mean};
@@ -209,7 +211,7 @@ impl Recipe {
         if !diagnostics.is_empty() {
             return Err(invalid(diagnostics));
         }
-        Recipe::stored(decoded.def, origin)
+        Recipe::stored(decoded.def, None, origin)
     }
 
     /// Reads a stored recipe for rendering from its render form (see [`render_form`]),
@@ -221,21 +223,95 @@ impl Recipe {
         origin: &str,
     ) -> Result<Recipe, Invalid> {
         match form.and_then(render_form::read) {
-            Some(def) => Recipe::stored(def, origin),
+            Some(read) => {
+                let mut recipe = Recipe::stored(read.recipe, read.templates, origin)?;
+                recipe.place_snippets(read.snippets);
+                Ok(recipe)
+            }
             None => Recipe::parse_for_render(yaml, origin),
         }
     }
 
-    /// The render form to store beside this recipe's YAML.
+    /// The render form to store beside this recipe's YAML: its fields, and its templates
+    /// as parsed (see [`template_form`]).
     pub fn render_form(&self) -> String {
-        render_form::write(&self.def)
+        let snippets: Vec<_> = self
+            .compiled
+            .snippets
+            .iter()
+            .map(|u| (u.name.clone(), u.position.line, u.position.column))
+            .collect();
+        render_form::write(&self.def, self.template_forms().as_deref(), &snippets)
     }
 
-    /// A stored recipe, validated when it was added: only its templates are compiled (and
-    /// any error still reported).
-    fn stored(def: RecipeFile, origin: &str) -> Result<Recipe, Invalid> {
+    /// Puts the snippet uses of templates rebuilt from a render form back at their places
+    /// in the file, as the form recorded them (when it names the same snippets in order).
+    fn place_snippets(&mut self, places: render_form::SnippetPlaces) {
+        let uses = &mut self.compiled.snippets;
+        if uses.len() == places.len() && uses.iter().zip(&places).all(|(u, p)| u.name == p.0) {
+            for (u, (_, line, column)) in uses.iter_mut().zip(places) {
+                u.position = Position { line, column };
+            }
+        }
+    }
+
+    /// The stored forms of the templates, in the order [`build_templates`] takes them:
+    /// `None` for a template whose text holds no `{{` (it is its text); `None` for all when
+    /// one of them cannot be stored (they are then parsed from their text).
+    fn template_forms(&self) -> Option<Vec<Option<TemplateForm>>> {
+        let def = &self.def;
+        let c = &self.compiled;
+        let mut pairs: Vec<(&Located<String>, &Template)> = Vec::new();
+        match (&def.system, &c.system) {
+            (Some(s), Some(t)) => pairs.push((s, t)),
+            (None, None) => {}
+            _ => return None,
+        }
+        match (&def.prompt, def.messages.is_empty()) {
+            (Some(p), true) => pairs.push((p, c.prompt.as_ref()?)),
+            (None, false) if c.messages.len() == def.messages.len() => {
+                for (m, (_, t)) in def.messages.iter().zip(&c.messages) {
+                    pairs.push((&m.content, t));
+                }
+            }
+            _ => return None,
+        }
+        pairs
+            .into_iter()
+            .map(|(source, t)| {
+                if source.value.contains("{{") {
+                    template_form::encode(t).map(Some)
+                } else {
+                    Some(None)
+                }
+            })
+            .collect()
+    }
+
+    /// A stored recipe, validated when it was added: only its templates are built, from
+    /// their stored forms when there are any, else parsed (and any error still reported).
+    fn stored(
+        def: RecipeFile,
+        forms: Option<Vec<Option<TemplateForm>>>,
+        origin: &str,
+    ) -> Result<Recipe, Invalid> {
         let mut diagnostics = Vec::new();
-        let compiled = compile_templates(&def, &mut diagnostics);
+        let compiled = match forms {
+            None => compile_templates(&def, &mut diagnostics),
+            Some(forms) => {
+                let mut forms = forms.into_iter();
+                build_templates(&def, &mut diagnostics, &mut |field, t, out| {
+                    match forms.next() {
+                        Some(Some(form)) => form.decode(),
+                        Some(None) if !t.value.contains("{{") => {
+                            TemplateForm::text(&t.value).decode()
+                        }
+                        _ => None,
+                    }
+                    .or_else(|| parse_field(field, t, out))
+                })
+            }
+        };
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             return Err(Invalid {
                 origin: origin.to_string(),
@@ -485,6 +561,14 @@ pub(crate) fn compile_field(
     t: &Located<String>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<(Template, Uses)> {
+    let template = parse_field(field, t, out)?;
+    let uses = check_field(field, t, &template, out);
+    Some((template, uses))
+}
+
+/// Parses one template field; a syntax error, or blocks nested too deep, is reported at its
+/// place in the file.
+fn parse_field(field: &str, t: &Located<String>, out: &mut Vec<Diagnostic>) -> Option<Template> {
     if let Some(p) = template_refs::too_deep(&t.value) {
         out.push(
             Diagnostic::error(
@@ -496,36 +580,7 @@ pub(crate) fn compile_field(
         return None;
     }
     match compile_template(&keep_snippet_line_ends(&t.value)) {
-        Ok(template) => {
-            let refs = template_refs::collect(&template);
-            for p in refs.problems {
-                out.push(
-                    Diagnostic::error(
-                        format!("in `{field}`: {}", p.message),
-                        Some(file_position(t.position, p.line, p.column)),
-                    )
-                    .hint(
-                        "templates may use variables, if/unless/each/with, the helpers listed and snippets (`{{> name}}`); braces meant as text are written `\\{{`",
-                    ),
-                );
-            }
-            let uses = Uses {
-                vars: refs
-                    .vars
-                    .into_iter()
-                    .map(|v| (v.name, file_position(t.position, v.line, v.column)))
-                    .collect(),
-                snippets: refs
-                    .snippets
-                    .into_iter()
-                    .map(|v| SnippetUse {
-                        name: v.name,
-                        position: file_position(t.position, v.line, v.column),
-                    })
-                    .collect(),
-            };
-            Some((template, uses))
-        }
+        Ok(template) => Some(template),
         Err(e) => {
             let (line, column) = e.pos().unwrap_or((1, 1));
             out.push(
@@ -537,6 +592,44 @@ pub(crate) fn compile_field(
             );
             None
         }
+    }
+}
+
+/// Checks what a parsed template field does (only what templates may do) and returns the
+/// variables and snippets it uses, at their places in the file (a template rebuilt from a
+/// render form has no positions: its uses are placed at the start of the field).
+fn check_field(
+    field: &str,
+    t: &Located<String>,
+    template: &Template,
+    out: &mut Vec<Diagnostic>,
+) -> Uses {
+    let refs = template_refs::collect(template);
+    for p in refs.problems {
+        out.push(
+            Diagnostic::error(
+                format!("in `{field}`: {}", p.message),
+                Some(file_position(t.position, p.line, p.column)),
+            )
+            .hint(
+                "templates may use variables, if/unless/each/with, the helpers listed and snippets (`{{> name}}`); braces meant as text are written `\\{{`",
+            ),
+        );
+    }
+    Uses {
+        vars: refs
+            .vars
+            .into_iter()
+            .map(|v| (v.name, file_position(t.position, v.line, v.column)))
+            .collect(),
+        snippets: refs
+            .snippets
+            .into_iter()
+            .map(|v| SnippetUse {
+                name: v.name,
+                position: file_position(t.position, v.line, v.column),
+            })
+            .collect(),
     }
 }
 
@@ -580,13 +673,25 @@ pub struct Uses {
     pub snippets: Vec<SnippetUse>,
 }
 
+/// How [`build_templates`] gets one template: the field's name (for messages), its text and
+/// where to report problems.
+type Obtain<'a> = dyn FnMut(&str, &Located<String>, &mut Vec<Diagnostic>) -> Option<Template> + 'a;
+
+/// Parses every template of `def` and checks what they use.
 fn compile_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>) -> Compiled {
+    build_templates(def, out, &mut parse_field)
+}
+
+/// Gets every template of `def` through `obtain` and checks what they use: only variables
+/// the recipe declares, only the helpers recipes may call.
+fn build_templates(def: &RecipeFile, out: &mut Vec<Diagnostic>, obtain: &mut Obtain) -> Compiled {
     let mut compiled = Compiled::default();
     let mut used: Vec<(String, Position)> = Vec::new();
     let mut snippets: Vec<SnippetUse> = Vec::new();
     let mut compile =
         |field: &str, t: &Located<String>, out: &mut Vec<Diagnostic>| -> Option<Template> {
-            let (template, uses) = compile_field(field, t, out)?;
+            let template = obtain(field, t, out)?;
+            let uses = check_field(field, t, &template, out);
             used.extend(uses.vars);
             snippets.extend(uses.snippets);
             Some(template)

@@ -5,31 +5,76 @@
 //! promptbook that wrote it. The YAML stays the source of truth: a form that is missing,
 //! written by another promptbook or unreadable is ignored and the YAML is parsed instead.
 
+use serde::{Deserialize, Serialize};
+
 use super::RecipeFile;
 use super::located::reading_form;
+use super::template_form::TemplateForm;
 
 /// Which promptbook wrote a form, and the layout of its types (raise it when the serde
 /// form of the recipe types changes between releases). A form with another stamp was written
 /// by another promptbook and is never trusted: the YAML is read instead.
-const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/2");
+const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/3");
 
 /// How every form this promptbook writes begins.
 fn prefix() -> String {
-    format!("{{\"promptbook\":\"{STAMP}\",\"recipe\":")
+    format!("{{\"promptbook\":\"{STAMP}\",")
+}
+
+/// The templates as parsed, in the order the recipe's fields hold them (system, prompt,
+/// messages): `None` for one whose text holds no `{{`, which is that text.
+pub type Templates = Vec<Option<TemplateForm>>;
+
+/// Where each `{{> name}}` of the templates stands in the file, in order: (name, line,
+/// column). A template rebuilt from its form has no positions of its own.
+pub type SnippetPlaces = Vec<(String, usize, usize)>;
+
+#[derive(Serialize)]
+struct Written<'a> {
+    promptbook: &'a str,
+    recipe: &'a RecipeFile,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    templates: Option<&'a [Option<TemplateForm>]>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    snippets: &'a [(String, usize, usize)],
+}
+
+/// A stored form, read: the recipe, and its templates as parsed with where its snippets
+/// stand, when they were stored.
+#[derive(Deserialize)]
+pub struct Read {
+    pub recipe: RecipeFile,
+    #[serde(default)]
+    pub templates: Option<Templates>,
+    #[serde(default)]
+    pub snippets: SnippetPlaces,
 }
 
 /// The render form of `def`: the recipe type's own serde form (each located value as
-/// `[line, column, value]`, without `tests`), stamped with this promptbook's version.
-pub fn write(def: &RecipeFile) -> String {
-    let recipe = serde_json::to_string(def).expect("a recipe always serializes to JSON");
-    format!("{}{recipe}}}", prefix())
+/// `[line, column, value]`, without `tests`) and its parsed templates when they can be
+/// stored, stamped with this promptbook's version.
+pub fn write(
+    def: &RecipeFile,
+    templates: Option<&[Option<TemplateForm>]>,
+    snippets: &[(String, usize, usize)],
+) -> String {
+    serde_json::to_string(&Written {
+        promptbook: STAMP,
+        recipe: def,
+        templates,
+        snippets,
+    })
+    .expect("a recipe always serializes to JSON")
 }
 
-/// The recipe (without its `tests`) from a stored form; `None` when another promptbook wrote
-/// it or it cannot be read, and the YAML must be parsed instead.
-pub fn read(json: &str) -> Option<RecipeFile> {
-    let recipe = json.strip_prefix(&prefix())?.strip_suffix('}')?;
-    reading_form(|| serde_json::from_str(recipe).ok())
+/// The recipe (without its `tests`) and its parsed templates (if stored) from a stored
+/// form; `None` when another promptbook wrote it or it cannot be read, and the YAML must be
+/// parsed instead.
+pub fn read(json: &str) -> Option<Read> {
+    if !json.starts_with(&prefix()) {
+        return None;
+    }
+    reading_form(|| serde_json::from_str(json).ok())
 }
 
 #[cfg(test)]
@@ -46,7 +91,9 @@ mod tests {
             let yaml = std::fs::read_to_string(&path).unwrap();
             let origin = path.display().to_string();
             let mut from_yaml = Recipe::parse(&yaml, &origin).unwrap().def;
-            let from_form = read(&write(&from_yaml)).expect("the form reads back");
+            let from_form = read(&write(&from_yaml, None, &[]))
+                .expect("the form reads back")
+                .recipe;
             from_yaml.tests.clear();
             assert_eq!(
                 format!("{from_form:?}"),
@@ -56,11 +103,39 @@ mod tests {
         }
     }
 
+    /// Every starter recipe's templates are stored parsed, so rendering one never runs the
+    /// template parser.
+    #[test]
+    fn starter_templates_are_stored_parsed() {
+        for entry in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/recipes")).unwrap() {
+            let path = entry.unwrap().path();
+            let yaml = std::fs::read_to_string(&path).unwrap();
+            let recipe = Recipe::parse(&yaml, "starter").unwrap();
+            let templates = read(&recipe.render_form()).unwrap().templates;
+            let templates = templates.unwrap_or_else(|| panic!("{}", path.display()));
+            assert!(templates.iter().any(Option::is_some), "{}", path.display());
+        }
+    }
+
+    /// A recipe that includes snippets keeps them, at their places in the file, when read
+    /// back from its form.
+    #[test]
+    fn snippet_places_survive_the_form() {
+        let yaml = "name: demo\ntitle: Demo\nprompt: |\n  Hello\n  {{> brand-voice}}\n  and {{> team/house-style}} too\n";
+        let full = Recipe::parse(yaml, "demo.yaml").unwrap();
+        let form = full.render_form();
+        assert!(read(&form).unwrap().templates.is_some());
+        let stored = Recipe::from_render_form(Some(&form), yaml, "demo.yaml").unwrap();
+        assert_eq!(full.compiled.snippets.len(), 2);
+        assert_eq!(stored.compiled.snippets, full.compiled.snippets);
+    }
+
     #[test]
     fn a_form_of_another_layout_or_garbled_is_ignored() {
         let yaml = include_str!("../../recipes/blog-draft.yaml");
-        let def = Recipe::parse(yaml, "blog-draft.yaml").unwrap().def;
-        let form = write(&def);
+        let form = Recipe::parse(yaml, "blog-draft.yaml")
+            .unwrap()
+            .render_form();
         assert!(read(&form).is_some());
         let other = form.replacen(STAMP, "0.0.1/1", 1);
         assert_ne!(other, form);

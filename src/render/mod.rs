@@ -346,6 +346,9 @@ examples:
             let a = render(&full, &resolve(&full, &given).unwrap()).unwrap();
             let b = render(&quick, &resolve(&quick, &given).unwrap()).unwrap();
             assert_eq!(a, b, "{file}");
+            let stored = Recipe::from_render_form(Some(&full.render_form()), "", file).unwrap();
+            let c = render(&stored, &resolve(&stored, &given).unwrap()).unwrap();
+            assert_eq!(a, c, "{file}: from its render form");
         }
     }
 
