@@ -184,13 +184,42 @@ pub struct Example {
 }
 
 /// An example's input.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum ExampleInput {
     /// Values for the recipe's variables; the prompt is rendered with them.
     Vars(IndexMap<String, Value>),
     /// The user turn, as-is.
     Text(String),
+}
+
+/// Read by the value's own shape, a map or a string, as `untagged` would, without serde's
+/// untagged machinery (which first copies the value and then tries each variant): the
+/// render path reads every example of a recipe this way.
+impl<'de> Deserialize<'de> for ExampleInput {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Shape;
+        impl<'de> serde::de::Visitor<'de> for Shape {
+            type Value = ExampleInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of variable values, or the text of the user turn")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ExampleInput, E> {
+                Ok(ExampleInput::Text(s.to_string()))
+            }
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<ExampleInput, E> {
+                Ok(ExampleInput::Text(s))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ExampleInput, A::Error> {
+                IndexMap::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ExampleInput::Vars)
+            }
+        }
+        d.deserialize_any(Shape)
+    }
 }
 
 /// An offline check of the rendered prompt.
