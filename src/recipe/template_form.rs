@@ -116,7 +116,7 @@ pub fn encode(template: &Template) -> Option<TemplateForm> {
     let mut plain = template.clone();
     strip_positions(&mut plain);
     let form = TemplateForm::of(&plain)?;
-    (form.decode().as_ref() == Some(&plain)).then_some(form)
+    (form.clone().decode().as_ref() == Some(&plain)).then_some(form)
 }
 
 impl TemplateForm {
@@ -127,11 +127,11 @@ impl TemplateForm {
 
     /// The template again, without positions; `None` for a form no parse could give (read
     /// from a damaged store), which is then ignored.
-    pub fn decode(&self) -> Option<Template> {
+    pub fn decode(self) -> Option<Template> {
         let mut t = Template::new();
         t.elements = self
             .0
-            .iter()
+            .into_iter()
             .map(Element::decode)
             .collect::<Option<Vec<_>>>()?;
         Some(t)
@@ -192,10 +192,10 @@ impl Element {
         })
     }
 
-    fn decode(&self) -> Option<TemplateElement> {
+    fn decode(self) -> Option<TemplateElement> {
         Some(match self {
-            Element::Text(s) => TemplateElement::RawString(s.clone()),
-            Element::Comment(s) => TemplateElement::Comment(s.clone()),
+            Element::Text(s) => TemplateElement::RawString(s),
+            Element::Comment(s) => TemplateElement::Comment(s),
             Element::Expression(h) => TemplateElement::Expression(h.decode()?),
             Element::HtmlExpression(h) => TemplateElement::HtmlExpression(h.decode()?),
             Element::Block(h) => TemplateElement::HelperBlock(h.decode()?),
@@ -220,13 +220,13 @@ fn hash_of(hash: &HashMap<String, Parameter>) -> Option<Vec<(String, Param)>> {
     Some(out)
 }
 
-fn decode_params(params: &[Param]) -> Option<Vec<Parameter>> {
-    params.iter().map(Param::decode).collect()
+fn decode_params(params: Vec<Param>) -> Option<Vec<Parameter>> {
+    params.into_iter().map(Param::decode).collect()
 }
 
-fn decode_hash(hash: &[(String, Param)]) -> Option<HashMap<String, Parameter>> {
-    hash.iter()
-        .map(|(k, v)| Some((k.clone(), v.decode()?)))
+fn decode_hash(hash: Vec<(String, Param)>) -> Option<HashMap<String, Parameter>> {
+    hash.into_iter()
+        .map(|(k, v)| Some((k, v.decode()?)))
         .collect()
 }
 
@@ -237,7 +237,7 @@ fn form_of(template: &Option<Template>) -> Option<Option<TemplateForm>> {
     }
 }
 
-fn decode_template(form: &Option<TemplateForm>) -> Option<Option<Template>> {
+fn decode_template(form: Option<TemplateForm>) -> Option<Option<Template>> {
     match form {
         None => Some(None),
         Some(f) => f.decode().map(Some),
@@ -267,33 +267,33 @@ impl Helper {
             chain: h.chain,
             indent: false,
         };
-        if form.decode().as_deref() != Some(h) {
+        if form.clone().decode().as_deref() != Some(h) {
             form.indent = true;
-            if form.decode().as_deref() != Some(h) {
+            if form.clone().decode().as_deref() != Some(h) {
                 return None;
             }
         }
         Some(Box::new(form))
     }
 
-    fn decode(&self) -> Option<Box<HelperTemplate>> {
+    fn decode(self) -> Option<Box<HelperTemplate>> {
         let mut spec = ExpressionSpecBuilder::default();
         spec.name(self.name.decode()?)
-            .params(decode_params(&self.params)?)
-            .hash(decode_hash(&self.hash)?)
+            .params(decode_params(self.params)?)
+            .hash(decode_hash(self.hash)?)
             .omit_pre_ws(false)
             .omit_pro_ws(false);
-        if let Some(bp) = &self.block_param {
+        if let Some(bp) = self.block_param {
             spec.block_param(match bp {
-                BlockParams::Single(a) => BlockParam::Single(Parameter::Name(a.clone())),
+                BlockParams::Single(a) => BlockParam::Single(Parameter::Name(a)),
                 BlockParams::Pair(a, b) => {
-                    BlockParam::Pair((Parameter::Name(a.clone()), Parameter::Name(b.clone())))
+                    BlockParam::Pair((Parameter::Name(a), Parameter::Name(b)))
                 }
             });
         }
         let mut h = HelperTemplate::new(spec.build().ok()?, self.block, self.indent);
-        h.template = decode_template(&self.template)?;
-        h.inverse = decode_template(&self.inverse)?;
+        h.template = decode_template(self.template)?;
+        h.inverse = decode_template(self.inverse)?;
         h.chain = self.chain;
         Some(Box::new(h))
     }
@@ -309,27 +309,27 @@ impl Decorator {
             indent: d.indent.clone(),
             indent_before_write: false,
         };
-        if form.decode().as_deref() != Some(d) {
+        if form.clone().decode().as_deref() != Some(d) {
             form.indent_before_write = true;
-            if form.decode().as_deref() != Some(d) {
+            if form.clone().decode().as_deref() != Some(d) {
                 return None;
             }
         }
         Some(Box::new(form))
     }
 
-    fn decode(&self) -> Option<Box<DecoratorTemplate>> {
+    fn decode(self) -> Option<Box<DecoratorTemplate>> {
         let spec = ExpressionSpecBuilder::default()
             .name(self.name.decode()?)
-            .params(decode_params(&self.params)?)
-            .hash(decode_hash(&self.hash)?)
+            .params(decode_params(self.params)?)
+            .hash(decode_hash(self.hash)?)
             .omit_pre_ws(false)
             .omit_pro_ws(false)
             .build()
             .ok()?;
         let mut d = DecoratorTemplate::new(spec, self.indent_before_write);
-        d.template = decode_template(&self.template)?;
-        d.indent = self.indent.clone();
+        d.template = decode_template(self.template)?;
+        d.indent = self.indent;
         Some(Box::new(d))
     }
 }
@@ -363,18 +363,16 @@ impl Param {
         })
     }
 
-    fn decode(&self) -> Option<Parameter> {
+    fn decode(self) -> Option<Parameter> {
         Some(match self {
-            Param::Name(n) => Parameter::Name(n.clone()),
+            Param::Name(n) => Parameter::Name(n),
             Param::Path(raw, names) => Parameter::Path(Path::Relative((
-                names.iter().cloned().map(PathSeg::Named).collect(),
-                raw.clone(),
+                names.into_iter().map(PathSeg::Named).collect(),
+                raw,
             ))),
-            Param::Local(level, name, raw) => {
-                Parameter::Path(Path::Local((*level, name.clone(), raw.clone())))
-            }
-            Param::Parsed(raw) => Parameter::Path(Path::parse(raw).ok()?),
-            Param::Literal(v) => Parameter::Literal(v.clone()),
+            Param::Local(level, name, raw) => Parameter::Path(Path::Local((level, name, raw))),
+            Param::Parsed(raw) => Parameter::Path(Path::parse(&raw).ok()?),
+            Param::Literal(v) => Parameter::Literal(v),
             Param::Sub(h) => {
                 // Handlebars itself builds every subexpression this way, and rendering one
                 // assumes it: a plain expression with a helper's name.
@@ -388,10 +386,11 @@ impl Param {
                 {
                     return None;
                 }
+                let h = *h;
                 Parameter::Subexpression(Subexpression::new(
                     h.name.decode()?,
-                    decode_params(&h.params)?,
-                    decode_hash(&h.hash)?,
+                    decode_params(h.params)?,
+                    decode_hash(h.hash)?,
                 ))
             }
         })

@@ -153,10 +153,12 @@ fn render_template(template: &handlebars::template::Template, ctx: &Context) -> 
     })
 }
 
-/// Drops trailing white space left by `{{#if}}` lines that rendered empty.
+/// Drops trailing white space left by `{{#if}}` lines that rendered empty, and the rest of
+/// the 8 KiB Handlebars reserved for the text.
 fn trim_end_owned(mut s: String) -> String {
     let len = s.trim_end().len();
     s.truncate(len);
+    s.shrink_to_fit();
     s
 }
 
