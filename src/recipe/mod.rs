@@ -134,7 +134,8 @@ impl From<Invalid> for Error {
 pub const FIX_RECIPE_HINT: &str =
     "fix the recipe file and try again; `promptbook show` and the README describe the format";
 
-/// Templates compiled once when the recipe is parsed.
+/// Templates compiled once when the recipe is parsed. Templates rebuilt from a render form
+/// (see [`template_form`]) carry no positions of their own.
 #[derive(Debug, Clone, Default)]
 pub struct Compiled {
     pub system: Option<Template>,
