@@ -11,7 +11,6 @@ mod flags;
 mod inputs;
 mod interrupt;
 pub(crate) mod output;
-mod plain_line;
 mod sources;
 mod versions;
 
@@ -76,16 +75,11 @@ enum RenderOnly {
     Render(render::Args),
 }
 
-/// Parses the command line: the plainest `render` lines without clap (see [`plain_line`]),
-/// other `render` lines through [`RenderLine`] when it can (any line it
+/// Parses the command line: a `render` line through [`RenderLine`] when it can (any line it
 /// accepts has `render` as its command, so the full line reads it alike), else (and
 /// for every error and help text) through the full [`Cli`]. `Err` is the exit code, after
 /// clap has printed its message.
 fn parse(args: &[std::ffi::OsString]) -> std::result::Result<Cli, i32> {
-    let library_env = std::env::var_os(crate::paths::LIBRARY_ENV);
-    if let Some(cli) = plain_line::read(args, library_env.as_deref()) {
-        return Ok(cli);
-    }
     if args.iter().skip(1).any(|a| a == "render")
         && let Ok(line) = RenderLine::try_parse_from(args)
     {
