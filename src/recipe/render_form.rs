@@ -13,7 +13,9 @@ use super::template_form::TemplateForm;
 
 /// Which promptbook wrote a form, and the layout of its types (raise it when the serde
 /// form of the recipe types changes between releases). A form with another stamp was written
-/// by another promptbook and is never trusted: the YAML is read instead.
+/// by another promptbook and is never trusted: the YAML is read instead. Raising the layout
+/// needs a migration that writes the stored forms again (as `0006` does), or an existing
+/// library renders from YAML until each recipe is stored again.
 const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/3");
 
 /// How every form this promptbook writes begins.

@@ -13,6 +13,7 @@ const STEPS: &[&str] = &[
     include_str!("../../schema/sqlite/0003_packs.sql"),
     include_str!("../../schema/sqlite/0004_render_form.sql"),
     include_str!("../../schema/sqlite/0005_snippets.sql"),
+    include_str!("../../schema/sqlite/0006_render_form_templates.sql"),
 ];
 
 /// The migrations to apply. They run with foreign keys off (see `Library::open`), so each is
@@ -23,7 +24,8 @@ pub fn migrations() -> Migrations<'static> {
             .iter()
             .enumerate()
             .map(|(i, sql)| match i + 1 {
-                4 => M::up_with_hook(sql, fill_render_forms),
+                // 0006: the form's layout changed; write every form again.
+                4 | 6 => M::up_with_hook(sql, fill_render_forms),
                 _ => M::up(sql),
             })
             .map(M::foreign_key_check)
@@ -31,7 +33,7 @@ pub fn migrations() -> Migrations<'static> {
     )
 }
 
-/// 0004's hook: writes the render form of every version stored before it. A version whose
+/// 0004's and 0006's hook: writes the render form of every version stored before it. A version whose
 /// YAML no longer parses keeps none, and is rendered from its YAML (which reports why).
 fn fill_render_forms(tx: &Transaction) -> HookResult {
     let mut read = tx.prepare("SELECT recipe_id, version, yaml FROM recipe_versions")?;

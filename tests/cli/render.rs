@@ -484,7 +484,23 @@ fn a_library_from_before_render_forms_renders_the_same() {
         query("SELECT count(*) FROM recipe_versions WHERE render_form IS NULL"),
         0
     );
-    assert_eq!(query("PRAGMA user_version"), 5);
+    assert_eq!(query("PRAGMA user_version"), 6);
+
+    // A library whose forms an older promptbook wrote (another stamp) gets them written
+    // again when it is migrated, so it renders on the fast path at once.
+    let stamp = "SELECT count(*) FROM recipe_versions
+                 WHERE json_extract(render_form, '$.promptbook') = '0.0.0/old'";
+    let conn = rusqlite::Connection::open(env.lib()).unwrap();
+    conn.execute_batch(
+        "UPDATE recipe_versions SET render_form = json_set(render_form, '$.promptbook', '0.0.0/old');
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
+    drop(conn);
+    assert!(query(stamp) > 0);
+    assert_eq!(env.cmd(&args).ok().stdout.clone(), before);
+    assert_eq!(query(stamp), 0);
+    assert_eq!(query("PRAGMA user_version"), 6);
 
     for garbled in ["NULL", "'{\"layout\":999}'", "'not json'"] {
         let conn = rusqlite::Connection::open(env.lib()).unwrap();
