@@ -14,15 +14,16 @@ pub struct Source {
 }
 
 impl Source {
-    /// Whether the text may include snippets (`{{>`): only then is the library needed to
+    /// Whether the text may include snippets (`{{>`, `{{~>`): only then is the library needed to
     /// check a file.
     pub fn may_include_snippets(&self) -> bool {
-        self.bytes.windows(3).any(|w| w == b"{{>")
+        self.bytes.windows(3).any(|w| w == b"{{>" || w == b"{~>")
     }
 }
 
 /// Each argument is a file or folder if such a path exists (or it looks like one: it has
-/// a `/` or ends in .yaml/.yml), else a recipe name in the library. No arguments: every
+/// a `/` other than `pack/recipe`'s, or ends in .yaml/.yml), else a recipe name in the
+/// library. No arguments: every
 /// recipe in the library.
 pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
     let mut out = Vec::new();
@@ -40,8 +41,14 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
     }
     for t in targets {
         let path = Path::new(t);
-        let looks_like_path =
-            t.contains('/') || t.ends_with(".yaml") || t.ends_with(".yml") || t == ".";
+        // `team/blog-draft` names a pack's recipe unless such a path exists.
+        let is_address = t
+            .split_once('/')
+            .is_some_and(|(p, n)| crate::recipe::is_kebab(p) && crate::recipe::is_kebab(n));
+        let looks_like_path = (t.contains('/') && !is_address)
+            || t.ends_with(".yaml")
+            || t.ends_with(".yml")
+            || t == ".";
         if path.exists() || looks_like_path {
             for file in collect_files(&[path.to_path_buf()])? {
                 let bytes = crate::limits::read_file(

@@ -337,7 +337,26 @@ impl Recipe {
             });
         }
         match std::str::from_utf8(bytes) {
-            Ok(s) => Recipe::parse(s, origin),
+            Ok(s) => Recipe::parse(s, origin).map_err(|invalid| {
+                // A snippet file given where a recipe is expected: say so, instead of
+                // reporting `template` as an unknown recipe field.
+                match snippet::Snippet::parse(s, origin) {
+                    Ok(sn) => Invalid {
+                        origin: origin.to_string(),
+                        diagnostics: vec![
+                            Diagnostic::error(
+                                format!(
+                                    "this is a snippet file (`{}`), not a recipe",
+                                    sn.name()
+                                ),
+                                Some(sn.def.name.position),
+                            )
+                            .hint("store it with `promptbook snippet add FILE`; recipes include it as `{{> name}}`"),
+                        ],
+                    },
+                    Err(_) => invalid,
+                }
+            }),
             Err(e) => {
                 let upto = &bytes[..e.valid_up_to()];
                 let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
@@ -774,12 +793,37 @@ fn regex_reason(e: &regex::Error) -> String {
 /// and skipping its parser halves the cost of reading a typical recipe on the render path.
 fn compile_template(source: &str) -> Result<Template, handlebars::TemplateError> {
     if source.contains("{{") {
-        return Template::compile(source);
+        let mut template = Template::compile(source)?;
+        if source.contains('>') {
+            no_snippet_indent(&mut template);
+        }
+        return Ok(template);
     }
     // A one-character template has the shape (one raw element at 1:1) without the parse.
     let mut raw = Template::compile("x")?;
     raw.elements[0] = handlebars::template::TemplateElement::RawString(source.to_string());
     Ok(raw)
+}
+
+/// A snippet's text goes in as written. Handlebars would indent every later line of a
+/// partial by the white space before `{{> name}}` on its line — even mid-sentence, where
+/// that is the space between two words — which no exported format reproduces.
+fn no_snippet_indent(template: &mut Template) {
+    use handlebars::template::TemplateElement as E;
+    for element in &mut template.elements {
+        match element {
+            E::PartialExpression(d) => d.indent = None,
+            E::HelperBlock(h) => {
+                if let Some(t) = h.template.as_mut() {
+                    no_snippet_indent(t);
+                }
+                if let Some(t) = h.inverse.as_mut() {
+                    no_snippet_indent(t);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 fn first_line(s: &str) -> &str {

@@ -46,6 +46,11 @@ tests:
 /// A commented scaffold for a snippet called `name`: valid as it stands, and it says how a
 /// recipe includes it and what its template may use.
 pub fn snippet(name: &str) -> String {
+    let other = if name == "sign-off" {
+        "house-style"
+    } else {
+        "sign-off"
+    };
     format!(
         r#"# A new promptbook snippet: a piece of text that recipes include with {{{{> {name}}}}}.
 # Fill it in, save and close the editor to store it. Close without saving to store nothing.
@@ -53,7 +58,7 @@ name: {name}
 description: What this snippet is for, in one sentence.
 # The text put in place of {{{{> {name}}}}}. It may use the variables of the recipes that
 # include it, e.g. {{{{audience}}}} or {{{{#if notes}}}}…{{{{/if}}}} (each of those recipes must
-# declare them), and include other snippets, e.g. {{{{> sign-off}}}}.
+# declare them), and include other snippets, e.g. {{{{> {other}}}}}.
 template: |
   Write in a warm, plain voice: short sentences, everyday words, no jargon.
 "#

@@ -7,7 +7,7 @@
 //! uses is a [`SnippetSet`] (gathered by the store); [`check_uses`] says what is wrong with
 //! a recipe's uses of them, with the position of each `{{> name}}`.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use handlebars::template::Template;
@@ -303,11 +303,18 @@ pub fn check_uses<'a>(
     root: Option<&str>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let mut measure = Measure {
+        set,
+        memo: HashMap::new(),
+        on_path: HashSet::new(),
+    };
+    let mut total = 0usize;
     for at in uses {
         let mut path: Vec<&str> = root.into_iter().collect();
         let start = path.len();
         path.push(at.name.as_str());
         let mut reported = HashSet::new();
+        let mut explored = HashSet::new();
         walk(
             at,
             &mut path,
@@ -316,10 +323,105 @@ pub fn check_uses<'a>(
             &declared,
             &declared_names,
             &mut reported,
+            &mut explored,
             &mut out,
         );
+        let (height, size) = measure.of(&at.name);
+        if height > MAX_SNIPPET_DEPTH {
+            let mut chain: Vec<&str> = root.into_iter().collect();
+            chain.extend(measure.deepest(&at.name));
+            out.push(
+                Diagnostic::error(
+                    format!(
+                        "snippets are nested more than {MAX_SNIPPET_DEPTH} deep: {}",
+                        chain.join(" → ")
+                    ),
+                    Some(at.position),
+                )
+                .hint("put the text of the innermost snippets into the outer ones"),
+            );
+        }
+        let before = total;
+        total = total.saturating_add(size);
+        if before <= MAX_EXPANDED_BYTES && total > MAX_EXPANDED_BYTES {
+            out.push(
+                Diagnostic::error(
+                    format!(
+                        "with its snippets written out, the text grows past {} KiB here (`{}` and the snippets it includes, each as often as it is included)",
+                        MAX_EXPANDED_BYTES / 1024,
+                        at.name
+                    ),
+                    Some(at.position),
+                )
+                .hint("include each snippet fewer times; a snippet that includes another several times multiplies it"),
+            );
+        }
     }
     out
+}
+
+/// The most text a recipe's snippets may add once written out: snippets that include
+/// others several times multiply, so a few small files could otherwise make a render
+/// produce gigabytes.
+pub const MAX_EXPANDED_BYTES: usize = super::MAX_RECIPE_BYTES;
+
+/// Each snippet's nesting height and written-out length, worked out once each (a cycle
+/// counts as nothing here; it is reported on its own).
+struct Measure<'s> {
+    set: &'s SnippetSet,
+    memo: HashMap<&'s str, (usize, usize)>,
+    on_path: HashSet<&'s str>,
+}
+
+impl<'s> Measure<'s> {
+    fn of(&mut self, name: &'s str) -> (usize, usize) {
+        if let Some(m) = self.memo.get(name) {
+            return *m;
+        }
+        let Some(found) = self.set.found.get(name) else {
+            return (0, 0);
+        };
+        if !self.on_path.insert(name) {
+            return (0, 0);
+        }
+        let mut height = 0;
+        let mut size = found.snippet.def.template.value.len();
+        for u in &found.snippet.uses.snippets {
+            let (h, s) = self.of(&u.name);
+            height = height.max(h);
+            size = size.saturating_add(s);
+        }
+        self.on_path.remove(name);
+        let m = (height + 1, size);
+        self.memo.insert(name, m);
+        m
+    }
+
+    /// The longest chain of includes from `name`, for the message.
+    fn deepest(&mut self, name: &'s str) -> Vec<&'s str> {
+        let mut chain = vec![name];
+        let mut at = name;
+        while chain.len() <= MAX_SNIPPET_DEPTH + 1 {
+            let Some(found) = self.set.found.get(at) else {
+                break;
+            };
+            let next = found
+                .snippet
+                .uses
+                .snippets
+                .iter()
+                .map(|u| u.name.as_str())
+                .max_by_key(|n| self.memo.get(n).map_or(0, |m| m.0));
+            match next {
+                Some(n) if !chain.contains(&n) => {
+                    chain.push(n);
+                    at = n;
+                }
+                _ => break,
+            }
+        }
+        chain
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -331,6 +433,7 @@ fn walk<'s, 'a>(
     declared: &impl Fn(&str) -> bool,
     declared_names: &impl Fn() -> Vec<&'a str>,
     reported: &mut HashSet<String>,
+    explored: &mut HashSet<&'s str>,
     out: &mut Vec<Diagnostic>,
 ) {
     let name = *path.last().expect("the path holds the snippet");
@@ -345,11 +448,25 @@ fn walk<'s, 'a>(
                 chain()
             )
         };
-        let hint = match did_you_mean(name, set.available.iter().map(String::as_str)) {
-            Some(close) => format!(
+        let bare = name.rsplit('/').next().unwrap_or(name);
+        let in_a_pack = set
+            .available
+            .iter()
+            .find(|a| a.as_str() != name && a.ends_with(&format!("/{bare}")));
+        let hint = match (
+            in_a_pack,
+            did_you_mean(name, set.available.iter().map(String::as_str)),
+        ) {
+            (Some(qualified), _) => format!(
+                "a pack has one: include it as `{{{{> {qualified}}}}}`, or add your own with `promptbook snippet add FILE`"
+            ),
+            (None, Some(close)) => format!(
                 "did you mean `{{{{> {close}}}}}`? `promptbook snippet list` shows them all"
             ),
-            None => format!(
+            (None, None) if name.contains('/') => format!(
+                "no pack in the library has a snippet `{bare}`; `promptbook snippet list` shows the snippets, `promptbook pack list` the packs"
+            ),
+            (None, None) => format!(
                 "add it first with `promptbook snippet add FILE` (a YAML file with `name: {name}`, `description:` and `template:`)"
             ),
         };
@@ -358,6 +475,9 @@ fn walk<'s, 'a>(
         }
         return;
     };
+    if !explored.insert(name) {
+        return; // its variables and includes were checked from this use already
+    }
     for (var, _) in &found.snippet.uses.vars {
         if var != EXAMPLES_VAR && !declared(var) {
             let via = if path.len() > start + 1 {
@@ -399,18 +519,8 @@ fn walk<'s, 'a>(
             }
             continue;
         }
-        if path.len() >= MAX_SNIPPET_DEPTH {
-            let message = format!(
-                "snippets are nested more than {MAX_SNIPPET_DEPTH} deep: {} → {next}",
-                chain()
-            );
-            if reported.insert(message.clone()) {
-                out.push(
-                    Diagnostic::error(message, Some(at.position))
-                        .hint("put the text of the innermost snippets into the outer ones"),
-                );
-            }
-            continue;
+        if path.len() > MAX_SNIPPET_DEPTH {
+            continue; // too deep: reported from the heights
         }
         path.push(next);
         walk(
@@ -421,6 +531,7 @@ fn walk<'s, 'a>(
             declared,
             declared_names,
             reported,
+            explored,
             out,
         );
         path.pop();
@@ -575,6 +686,36 @@ mod tests {
         let p = problems(&s, &["s0"], &[]);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("nested more than 8 deep"), "{}", p[0]);
+    }
+
+    /// Snippets that include others many times multiply: ten small files would write out
+    /// hundreds of megabytes. The check works each snippet out once, so it is quick, and
+    /// refuses the growth.
+    #[test]
+    fn snippets_that_multiply_are_refused_quickly() {
+        let texts: Vec<(String, String)> = (0..=7)
+            .map(|i| {
+                let text = if i == 0 {
+                    "ha".repeat(20)
+                } else {
+                    format!("{{{{> l{}}}}}", i - 1).repeat(10)
+                };
+                (format!("l{i}"), text)
+            })
+            .collect();
+        let pairs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let s = set(&pairs);
+        let p = problems(&s, &["l7"], &[]);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].contains("the text grows past 1024 KiB here (`l7`"),
+            "{}",
+            p[0]
+        );
+        assert!(problems(&s, &["l4"], &[]).is_empty());
     }
 
     #[test]

@@ -131,9 +131,10 @@ impl Library {
         )
     }
 
-    /// Stores each snippet (with its exact YAML) in one transaction: new names are added,
-    /// changed ones get a new version, identical ones change nothing. A name the user has,
-    /// or else only one pack has, gets a new version there (a local change the pack keeps).
+    /// Stores each snippet (with its exact YAML) as the user's own, in one transaction: new
+    /// names are added, changed ones get a new version, identical ones change nothing. A
+    /// pack's snippet of the same name is left alone (a pack's recipe keeps finding its own
+    /// first); [`Library::save_snippet`] changes a pack's snippet.
     /// Refused, storing nothing, when a snippet includes one the library lacks, forms a
     /// cycle, or reads a variable that a recipe including it does not declare.
     /// Each entry is (snippet, its YAML, the file it came from, for messages).
@@ -145,8 +146,7 @@ impl Library {
             let mut outcomes = Vec::new();
             let mut written = Vec::new();
             for (snippet, yaml, origin) in snippets {
-                let namespace = namespace_for_add(tx, snippet.name())?;
-                let (id, outcome) = put_snippet(tx, &namespace, snippet, yaml)?;
+                let (id, outcome) = put_snippet(tx, "", snippet, yaml)?;
                 written.push((id, snippet, origin));
                 outcomes.push(outcome);
             }
@@ -241,6 +241,23 @@ impl Library {
     /// (naming them), so a face can refuse before it asks for a confirmation.
     pub fn refuse_if_used(&self, name: &str) -> Result<()> {
         let users = self.snippet_users(name)?;
+        let id = self.snippet_id(name)?;
+        let includers = self.read(|conn| includers_of(conn, id))?;
+        if users.is_empty() && !includers.is_empty() {
+            return Err(Error::usage(format!(
+                "the snippet `{name}` is included by {}: {}",
+                plural(includers.len(), "other snippet"),
+                includers
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .hint(format!(
+                "remove `{{{{> {}}}}}` from them first (`promptbook snippet edit SNIPPET`), or keep it",
+                split_address(name).1
+            )));
+        }
         if !users.is_empty() {
             return Err(Error::usage(format!(
                 "the snippet `{name}` is used by {}: {}",
@@ -319,21 +336,6 @@ fn plural(n: usize, what: &str) -> String {
     } else {
         format!("{n} {what}s")
     }
-}
-
-/// Where `snippet add` stores a snippet named `name`: the user's own of that name if there
-/// is one, else the only pack's of that name, else a new one of the user's.
-fn namespace_for_add(tx: &Transaction<'_>, name: &str) -> rusqlite::Result<String> {
-    let found = tx
-        .prepare_cached(
-            "SELECT namespace FROM snippets WHERE name = ?1 ORDER BY namespace LIMIT 2",
-        )?
-        .query_map([name], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(match found.as_slice() {
-        [only] => only.clone(),
-        _ => String::new(),
-    })
 }
 
 /// Adds or updates one snippet in `namespace`; returns its id and what happened.
@@ -480,6 +482,39 @@ pub(super) fn check_recipe(
         diagnostics,
     })
     .into())
+}
+
+/// The snippets whose current version includes snippet `id` (found from their own place),
+/// by full name.
+fn includers_of(conn: &Connection, id: i64) -> Sql<Vec<String>> {
+    let (namespace, bare): (String, String) = conn.query_row(
+        "SELECT namespace, name FROM snippets WHERE id = ?1",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let target = address(&namespace, &bare);
+    let all: Vec<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT s.namespace, s.name, v.template FROM snippets s
+             JOIN snippet_versions v ON v.snippet_id = s.id AND v.version = s.current_version
+             WHERE s.id <> ?1 AND instr(v.template, '>') > 0 ORDER BY s.name, s.namespace",
+        )?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (ns, name, template) in all {
+        let full = address(&ns, &name);
+        let Ok(snippet) = Snippet::stored(&name, &template, &full) else {
+            continue;
+        };
+        for u in &snippet.uses.snippets {
+            if lookup(conn, &ns, &u.name)?.is_some_and(|(found, _, _)| found == target) {
+                out.push(full);
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Records which snippets the current version of recipe `id` includes.

@@ -40,8 +40,17 @@ description: The user's own closing line
 template: Thanks for writing to us.
 ";
 
-/// Adds a snippet to the library as the user does: `promptbook snippet add FILE`. A file
-/// whose name only a pack's snippet has changes that snippet (a local edit).
+/// Changes a snippet as the user does: `promptbook snippet edit NAME`, the editor saving
+/// `yaml`.
+fn edit_snippet(env: &Env, name: &str, yaml: &str) -> String {
+    let run = env
+        .cmd(&["snippet", "edit", name])
+        .env("EDITOR", env.editor(&[Some(yaml)]))
+        .ok();
+    run.stderr().to_string() + &run.stdout
+}
+
+/// Adds a snippet of the user's own as the user does: `promptbook snippet add FILE`.
 fn add_snippet(env: &Env, yaml: &str) -> String {
     let name = yaml
         .lines()
@@ -187,8 +196,9 @@ fn a_pack_with_snippets_installs_renders_updates_and_is_removed_from_git() {
 
     // The user edits the pack's snippet; the next update keeps the user's version and
     // stores the pack's in its history.
-    let added = add_snippet(
+    let added = edit_snippet(
         &env,
+        "team/house-style",
         &HOUSE_STYLE.replace("in plain words", "like a friend"),
     );
     assert!(added.contains("team/house-style"), "{added}");
@@ -478,7 +488,11 @@ fn bundles_and_exports_carry_the_snippets() {
         .stderr_has("snippets/house-style.yaml: the snippet does not match its sha256");
 
     // `pack export --pack` writes the pack's snippets (as the user has them) into the folder.
-    add_snippet(&colleague, &HOUSE_STYLE.replace("plain words", "our words"));
+    edit_snippet(
+        &colleague,
+        "team/house-style",
+        &HOUSE_STYLE.replace("plain words", "our words"),
+    );
     let out = colleague.path("exported");
     colleague
         .cmd(&[

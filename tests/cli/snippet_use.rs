@@ -177,3 +177,127 @@ fn an_export_to_another_format_writes_the_snippet_in_and_says_so() {
         .ok()
         .stdout_has("{{> brand-voice}}");
 }
+
+/// A pack's snippet and the user's of the same name live side by side: `snippet add`
+/// stores the user's own, a pack's recipe keeps finding its pack's, and a user's recipe
+/// that wants the pack's is told how to name it.
+#[test]
+fn a_pack_snippet_and_your_own_of_the_same_name_live_side_by_side() {
+    let env = Env::new();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write(
+        "team/reply.yaml",
+        "name: reply\ntitle: Reply\nprompt: |\n  Reply.\n  {{> house-style}}\n",
+    );
+    env.write(
+        "team/snippets/house-style.yaml",
+        "name: house-style\ntemplate: The team's style.\n",
+    );
+    let team = env.path("team");
+    env.cmd(&["pack", "add", team.to_str().unwrap()])
+        .ok()
+        .stderr_has("1 recipe and 1 snippet");
+
+    env.write(
+        "mine.yaml",
+        "name: mine\ntitle: Mine\nprompt: |\n  Mine.\n  {{> house-style}}\n",
+    );
+    env.cmd(&["add", "mine.yaml"])
+        .fails(3)
+        .stderr_has("mine.yaml:5:3: the snippet `house-style` is not in the library")
+        .stderr_has("a pack has one: include it as `{{> team/house-style}}`, or add your own with `promptbook snippet add FILE`");
+
+    env.write(
+        "house-style.yaml",
+        "name: house-style\ntemplate: My own style.\n",
+    );
+    env.cmd(&["snippet", "add", "house-style.yaml"])
+        .ok()
+        .stderr_is("added house-style\n");
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("added mine");
+    env.cmd(&["render", "mine", "--no-history"])
+        .ok()
+        .stdout_has("Mine.\nMy own style.\n");
+    env.cmd(&["render", "team/reply", "--no-history"])
+        .ok()
+        .stdout_has("Reply.\nThe team's style.\n");
+    // `lint` takes a pack's recipe by its full name, as it prints it.
+    env.cmd(&["lint", "team/reply"])
+        .ok()
+        .stdout_has("team/reply:2:8: warning: the recipe has no description")
+        .stderr_has("no errors");
+}
+
+#[test]
+fn a_snippet_other_snippets_include_is_not_removed() {
+    let env = Env::new();
+    env.write("a.yaml", "name: sign-off\ntemplate: Thanks.\n");
+    env.write(
+        "b.yaml",
+        "name: letter\ntemplate: 'Dear all. {{> sign-off}}'\n",
+    );
+    env.cmd(&["snippet", "add", "a.yaml", "b.yaml"])
+        .ok()
+        .stderr_has("added letter");
+    let before = env.dump();
+    env.cmd(&["snippet", "rm", "sign-off", "--yes"])
+        .fails(2)
+        .stderr_has("the snippet `sign-off` is included by 1 other snippet: `letter`");
+    assert_eq!(env.dump(), before);
+}
+
+/// The checks every command runs find snippets however a template includes them, and name
+/// what a person gave them by what it is.
+#[test]
+fn lint_test_and_add_meet_snippets_as_people_write_them() {
+    let env = Env::new();
+    env.write(
+        "sig.yaml",
+        "name: sig\ntemplate: |\n  Thanks, the {{team}} team\n",
+    );
+    env.cmd(&["snippet", "add", "sig.yaml"])
+        .ok()
+        .stderr_has("added sig");
+    // `{{~> sig}}` includes it too (with the white space before it trimmed).
+    env.write(
+        "px.yaml",
+        "name: px\ntitle: P\ndescription: p\nvariables:\n  team: { type: string, default: T }\nprompt: |\n  A {{~> sig}} B\nexamples:\n  - input: {}\n    output: ok\n",
+    );
+    env.cmd(&["lint", "px.yaml"])
+        .ok()
+        .stderr_has("Checked 1 recipe: no errors, no warnings.");
+    env.cmd(&["add", "px.yaml"]).ok().stderr_has("added px");
+    env.cmd(&["render", "px", "--no-history"])
+        .ok()
+        .stdout_has("AThanks, the T team B\n");
+
+    // A multi-line snippet inside a line goes in as written: no indent on its later lines.
+    env.write("two.yaml", "name: two-lines\ntemplate: \"one\\ntwo\"\n");
+    env.cmd(&["snippet", "add", "two.yaml"])
+        .ok()
+        .stderr_has("added two-lines");
+    env.write(
+        "mid.yaml",
+        "name: mid\ntitle: M\nprompt: \"start {{> two-lines}} end\"\n",
+    );
+    env.cmd(&["add", "mid.yaml"]).ok().stderr_has("added mid");
+    env.cmd(&["render", "mid", "--no-history"])
+        .ok()
+        .stdout_has("start one\ntwo end\n");
+
+    // `test` reports a missing snippet as add does: an invalid recipe, with its place.
+    env.write(
+        "typo.yaml",
+        "name: typo\ntitle: T\nprompt: |\n  {{> sigg}}\ntests:\n  - name: t\n    vars: {}\n    expect: { contains: [x] }\n",
+    );
+    env.cmd(&["test", "typo.yaml"])
+        .fails(3)
+        .stderr_has("typo.yaml:4:3: the snippet `sigg` is not in the library")
+        .stderr_has("did you mean `{{> sig}}`?");
+
+    // A snippet file given to `add` is named as one.
+    env.cmd(&["add", "sig.yaml"])
+        .fails(3)
+        .stderr_has("sig.yaml:1:7: this is a snippet file (`sig`), not a recipe")
+        .stderr_has("promptbook snippet add FILE");
+}

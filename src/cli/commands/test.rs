@@ -59,6 +59,22 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 .library()?
                 .snippets_for(&recipe, source.pack.as_deref())?,
         };
+        let problems = crate::recipe::snippet::problems_in(&recipe, &snippets);
+        if !problems.is_empty() {
+            invalid += 1;
+            failed += 1;
+            crate::cli::report(&Error::from(crate::recipe::Invalid {
+                origin: source.origin.clone(),
+                diagnostics: problems,
+            }));
+            let _ = writeln!(
+                out,
+                "{} {}: its snippets do not fit (see the error above)",
+                fail(ctx),
+                source.origin
+            );
+            continue;
+        }
         for case in check::run_tests(&recipe, &catalog, &snippets) {
             if case.passed() {
                 passed += 1;

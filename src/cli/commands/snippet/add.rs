@@ -17,7 +17,9 @@ use crate::store::AddOutcome;
 /// unless every file is valid: a bad name, an unknown field, a template error, a snippet
 /// the library lacks, a cycle of snippets, or a variable that a recipe including the
 /// snippet does not declare is reported with file:line:column. A changed snippet becomes a
-/// new version of the same name; an identical one changes nothing.
+/// new version of the same name; an identical one changes nothing. The snippet stored is
+/// always your own, even when a pack has one of that name (your recipes include a pack's as
+/// {{> pack/name}}); to change a pack's snippet, `promptbook snippet edit pack/name`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = concat!(snippet_file_example!(), "
 Examples:
