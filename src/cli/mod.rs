@@ -149,6 +149,19 @@ impl Ctx {
         Ok(self.library.as_mut().expect("just opened"))
     }
 
+    /// The library if there is one, without creating it: for checks that need it only for
+    /// what a folder does not hold (`test` of a pack folder runs without a library).
+    pub fn existing_library(&mut self) -> Option<&Library> {
+        if self.library.is_none() {
+            let path = Library::resolve_path(self.library_path.as_deref()).ok()?;
+            if !path.is_file() {
+                return None;
+            }
+            self.library = Some(Library::open(&path).ok()?);
+        }
+        self.library.as_ref()
+    }
+
     /// The settings from `config.yaml`, read now (defaults when there is no file).
     pub fn config(&mut self) -> Result<&Config> {
         if self.config.is_none() {

@@ -1,9 +1,15 @@
-//! The recipes `lint` and `test` work on: names in the library, files, or folders.
+//! The recipes `lint` and `test` work on: names in the library, files, or folders — and
+//! the snippets a folder holds under `snippets/` (a pack's), which its recipes include
+//! before the library's.
 
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use super::Ctx;
 use crate::error::{Error, Result};
+use crate::recipe::snippet::{Found, Snippet, SnippetSet};
+use crate::recipe::{Recipe, SnippetUse};
 
 /// A recipe's text and what to call it in messages (its path, or its name in the library).
 pub struct Source {
@@ -13,20 +19,14 @@ pub struct Source {
     pub pack: Option<String>,
 }
 
-impl Source {
-    /// Whether the text may include snippets (`{{>`, `{{~>`): only then is the library needed to
-    /// check a file.
-    pub fn may_include_snippets(&self) -> bool {
-        self.bytes.windows(3).any(|w| w == b"{{>" || w == b"{~>")
-    }
-}
-
 /// Each argument is a file or folder if such a path exists (or it looks like one: it has
 /// a `/` other than `pack/recipe`'s, or ends in .yaml/.yml), else a recipe name in the
-/// library. No arguments: every
-/// recipe in the library.
-pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
+/// library. No arguments: every recipe in the library. Also the snippets under a
+/// `snippets/` folder of each folder given (files there are snippets, not recipes); an
+/// invalid snippet file is an error with its place.
+pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<(Vec<Source>, Vec<Snippet>)> {
     let mut out = Vec::new();
+    let mut snippets = Vec::new();
     if targets.is_empty() {
         let lib = ctx.library()?;
         for name in lib.names()? {
@@ -37,7 +37,7 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
                 pack: stored.pack,
             });
         }
-        return Ok(out);
+        return Ok((out, snippets));
     }
     for t in targets {
         let path = Path::new(t);
@@ -50,7 +50,19 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
             || t.ends_with(".yml")
             || t == ".";
         if path.exists() || looks_like_path {
+            let snippet_dir = path.join("snippets");
             for file in collect_files(&[path.to_path_buf()])? {
+                if path.is_dir() && file.starts_with(&snippet_dir) {
+                    let bytes = crate::limits::read_file(
+                        &file,
+                        crate::recipe::snippet::MAX_SNIPPET_BYTES as u64,
+                        "the snippet file",
+                        crate::error::ErrorKind::InvalidRecipe,
+                    )?;
+                    let origin = file.display().to_string();
+                    snippets.push(Snippet::parse_bytes(&bytes, &origin).map_err(Error::from)?);
+                    continue;
+                }
                 let bytes = crate::limits::read_file(
                     &file,
                     crate::recipe::MAX_RECIPE_BYTES as u64,
@@ -72,7 +84,72 @@ pub fn gather(targets: &[String], ctx: &mut Ctx) -> Result<Vec<Source>> {
             });
         }
     }
-    Ok(out)
+    Ok((out, snippets))
+}
+
+/// The snippets `recipe` includes: first those of the folders given (`local`, by their
+/// bare names), then the library's for the recipe's place when there is a library; a
+/// name found in neither is missing.
+pub fn snippets_for(
+    ctx: &mut Ctx,
+    local: &[Snippet],
+    recipe: &Recipe,
+    pack: Option<&str>,
+) -> Result<SnippetSet> {
+    if recipe.compiled.snippets.is_empty() {
+        return Ok(SnippetSet::default());
+    }
+    if local.is_empty() {
+        return match ctx.existing_library() {
+            Some(lib) => lib.snippets_for(recipe, pack),
+            None => Ok(unresolved(recipe.compiled.snippets.clone(), Vec::new())),
+        };
+    }
+    let mut set = SnippetSet::default();
+    let mut rest: Vec<SnippetUse> = Vec::new();
+    let mut queue: std::collections::VecDeque<SnippetUse> =
+        recipe.compiled.snippets.iter().cloned().collect();
+    while let Some(u) = queue.pop_front() {
+        if set.found.contains_key(&u.name) || rest.iter().any(|r| r.name == u.name) {
+            continue;
+        }
+        match local.iter().find(|s| s.name() == u.name) {
+            Some(s) => {
+                queue.extend(s.uses.snippets.iter().cloned());
+                set.found.insert(
+                    u.name.clone(),
+                    Found {
+                        full_name: u.name.clone(),
+                        version: 0,
+                        snippet: Arc::new(s.clone()),
+                    },
+                );
+            }
+            None => rest.push(u),
+        }
+    }
+    let local_names: Vec<String> = local.iter().map(|s| s.name().to_string()).collect();
+    if rest.is_empty() {
+        return Ok(set);
+    }
+    let from_library = match ctx.existing_library() {
+        Some(lib) => lib.snippets_named(pack, &rest)?,
+        None => unresolved(rest, Vec::new()),
+    };
+    set.found.extend(from_library.found);
+    set.missing = from_library.missing;
+    set.available = local_names;
+    set.available.extend(from_library.available);
+    Ok(set)
+}
+
+/// A set where every name of `uses` is missing.
+fn unresolved(uses: Vec<SnippetUse>, available: Vec<String>) -> SnippetSet {
+    SnippetSet {
+        missing: uses.into_iter().map(|u| u.name).collect(),
+        available,
+        ..Default::default()
+    }
 }
 
 /// Every problem found in the files of one command as one error: each message on its own

@@ -287,6 +287,11 @@ impl Library {
         self.read(|conn| gather(conn, pack.unwrap_or(""), &recipe.compiled.snippets))
     }
 
+    /// The snippets `uses` name, found from `pack`'s place (and those they include).
+    pub fn snippets_named(&self, pack: Option<&str>, uses: &[SnippetUse]) -> Result<SnippetSet> {
+        self.read(|conn| gather(conn, pack.unwrap_or(""), uses))
+    }
+
     /// What is wrong with `recipe`'s snippets as the library stands (a missing snippet, a
     /// cycle, a variable a snippet reads that the recipe does not declare), for `add` and
     /// `lint` to report at the recipe file's positions before anything is written.

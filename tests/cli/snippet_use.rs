@@ -301,3 +301,37 @@ fn lint_test_and_add_meet_snippets_as_people_write_them() {
         .stderr_has("sig.yaml:1:7: this is a snippet file (`sig`), not a recipe")
         .stderr_has("promptbook snippet add FILE");
 }
+
+/// A team checks its pack folder in CI: `lint` and `test` read the snippets under
+/// `snippets/` as the pack's, and need no library for them.
+#[test]
+fn lint_and_test_check_a_pack_folder_with_its_snippets_and_no_library() {
+    let env = Env::new();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write(
+        "team/reply.yaml",
+        "name: reply\ntitle: Reply\ndescription: A reply.\nvariables:\n  tone: { type: string, default: warm }\nprompt: |\n  Reply.\n  {{> house-style}}\nexamples:\n  - input: {}\n    output: ok\ntests:\n  - name: styled\n    vars: {}\n    expect: { contains: [\"A warm voice.\"] }\n",
+    );
+    env.write(
+        "team/snippets/house-style.yaml",
+        "name: house-style\ndescription: How the team sounds\ntemplate: A {{tone}} voice.\n",
+    );
+    let team = env.path("team");
+    let team = team.to_str().unwrap();
+    env.cmd(&["test", team])
+        .ok()
+        .stdout_has("1 passed, 0 failed");
+    env.cmd(&["lint", team])
+        .ok()
+        .stderr_has("Checked 1 recipe: no errors, no warnings.");
+    assert!(!env.lib().exists(), "no library was created");
+
+    // A snippet the folder lacks, with no library to find it in, is named as missing.
+    env.write(
+        "team/snippets/house-style.yaml",
+        "name: house-style\ndescription: How the team sounds\ntemplate: 'A {{tone}} voice. {{> sign-off}}'\n",
+    );
+    env.cmd(&["test", team])
+        .fails(3)
+        .stderr_has("reply.yaml:8:3: `house-style → sign-off` includes the snippet `sign-off`, which is not in the library");
+}

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::catalog::Catalog;
 use crate::check::{LintReport, lint};
 use crate::cli::Ctx;
-use crate::cli::sources::gather;
+use crate::cli::sources::{gather, snippets_for};
 use crate::error::{Error, Result};
 use crate::recipe::{Diagnostic, Severity};
 
@@ -35,18 +35,14 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let sources = gather(&args.targets, ctx)?;
+    let (sources, local) = gather(&args.targets, ctx)?;
     let catalog = Catalog::load()?;
-    let library = match sources.iter().any(|s| s.may_include_snippets()) {
-        true => Some(&*ctx.library()?),
-        false => None,
-    };
+    let shared = std::cell::RefCell::new(&mut *ctx);
     let reports: Vec<LintReport> = sources
         .iter()
         .map(|s| {
-            let find = |r: &crate::recipe::Recipe| match library {
-                Some(lib) => lib.snippets_for(r, s.pack.as_deref()),
-                None => Ok(Default::default()),
+            let find = |r: &crate::recipe::Recipe| {
+                snippets_for(&mut shared.borrow_mut(), &local, r, s.pack.as_deref())
             };
             lint(&s.bytes, &s.origin, &catalog, &find)
         })

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::catalog::Catalog;
 use crate::check;
 use crate::cli::Ctx;
-use crate::cli::sources::gather;
+use crate::cli::sources::{gather, snippets_for};
 use crate::error::{Error, ErrorKind, Result};
 use crate::recipe::Recipe;
 
@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
-    let sources = gather(&args.targets, ctx)?;
+    let (sources, local) = gather(&args.targets, ctx)?;
     let catalog = Catalog::load()?;
     let (mut passed, mut failed, mut invalid) = (0usize, 0usize, 0usize);
     let mut out = String::new();
@@ -53,12 +53,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 continue;
             }
         };
-        let snippets = match recipe.compiled.snippets.is_empty() {
-            true => Default::default(),
-            false => ctx
-                .library()?
-                .snippets_for(&recipe, source.pack.as_deref())?,
-        };
+        let snippets = snippets_for(ctx, &local, &recipe, source.pack.as_deref())?;
         let problems = crate::recipe::snippet::problems_in(&recipe, &snippets);
         if !problems.is_empty() {
             invalid += 1;
