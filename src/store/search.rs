@@ -109,8 +109,9 @@ impl Library {
     }
 
     /// A fingerprint of the recipes in `selection`: their names, current versions and update
-    /// times. It changes when one of them is added, edited (a new version) or removed, and
-    /// not when other tables change. Equal within one process only (not a stable hash).
+    /// times, and the snippets' versions (a changed snippet changes what recipes render). It
+    /// changes when one of them is added, edited (a new version) or removed, and not when
+    /// other tables change (remembered answers). Equal within one process only (not a stable hash).
     pub fn signature(&self, selection: &Selection) -> Result<u64> {
         use std::hash::{Hash, Hasher};
         let sql = format!(
@@ -130,6 +131,16 @@ impl Library {
                 count += 1;
             }
             count.hash(&mut hasher);
+            // A changed snippet changes what its recipes render: the page shows it anew.
+            let mut stmt = conn.prepare_cached(
+                "SELECT namespace, name, current_version FROM snippets ORDER BY name, namespace",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                let (ns, name, version): (String, String, i64) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?);
+                (ns, name, version).hash(&mut hasher);
+            }
             Ok(hasher.finish())
         })
     }

@@ -629,6 +629,7 @@ fn the_page_renders_and_lints_recipes_that_include_snippets() {
         .ok()
         .stderr_has("added voiced");
     let server = Server::start(&env);
+    let before = server.get("/api/changes").json()["signature"].clone();
     let r = server.post_json(
         "/api/render",
         r#"{"name":"voiced","values":{"topic":"tea","tone":"dry"}}"#,
@@ -638,6 +639,15 @@ fn the_page_renders_and_lints_recipes_that_include_snippets() {
         r.json()["text"],
         "Say something dry about tea.\nKeep a dry voice.\n"
     );
+    // A changed snippet changes what the page shows: its live update sees it.
+    env.write(
+        "voice.yaml",
+        "name: voice\ntemplate: |\n  Keep a {{tone}}, even voice.\n",
+    );
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .ok()
+        .stderr_has("updated voice");
+    assert_ne!(server.get("/api/changes").json()["signature"], before);
     // Lint on the write page checks snippets against the library, as `promptbook lint` does.
     let yaml = crate::support::recipe("other", "\n  {{> voise}}");
     let r = server.post_json(
