@@ -145,10 +145,16 @@ fn render_template(template: &handlebars::template::Template, ctx: &Context) -> 
             .render(hb, ctx, &mut RenderContext::new(None), &mut out)
             .and_then(|()| out.into_string().map_err(RenderError::from))
             .map(trim_end_owned)
-            .map_err(|e| {
-                Error::failed(format!("rendering failed: {}", e.reason())).hint(
-                    "this recipe passed validation, so this is a bug; please report it with the recipe",
-                )
+            .map_err(|e| match e.reason() {
+                RenderErrorReason::MissingVariable(Some(path)) => Error::failed(format!(
+                    "rendering failed: the template reads `{path}` where it has no value"
+                ))
+                .hint(
+                    "a block such as `{{#each NAME}}` needs a list, and `NAME.field` a value with fields; `promptbook lint` shows where, with the recipe's defaults",
+                ),
+                reason => Error::failed(format!("rendering failed: {reason}")).hint(
+                    "`promptbook lint` checks the recipe with its defaults; if it finds nothing, please report this with the recipe",
+                ),
             })
     })
 }

@@ -335,3 +335,22 @@ fn lint_and_test_check_a_pack_folder_with_its_snippets_and_no_library() {
         .fails(3)
         .stderr_has("reply.yaml:8:3: `house-style → sign-off` includes the snippet `sign-off`, which is not in the library");
 }
+
+/// What `lint` calls an error, `add` refuses: a template that cannot render with the
+/// recipe's defaults (a block over a text) is found when the recipe is added, not when
+/// someone renders it.
+#[test]
+fn add_refuses_a_recipe_that_cannot_render_with_its_defaults() {
+    let env = Env::new();
+    env.write(
+        "each.yaml",
+        "name: each\ntitle: E\nvariables:\n  audience: { type: string, default: parents }\nprompt: |\n  For {{#each audience}}{{this}}{{/each}}.\n",
+    );
+    env.cmd(&["list"]).ok();
+    let before = env.dump();
+    env.cmd(&["add", "each.yaml"])
+        .fails(3)
+        .stderr_has("each.yaml:6:3: with its default values the recipe does not render: rendering failed: the template reads `audience` where it has no value")
+        .stderr_has("a block such as `{{#each NAME}}` needs a list");
+    assert_eq!(env.dump(), before);
+}

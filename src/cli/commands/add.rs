@@ -68,7 +68,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         })
         .collect();
     let lib = ctx.library()?;
-    check_snippets(lib, &placed, &files)?;
+    check_renders(lib, &placed, &files)?;
     let outcomes = lib.add_to(&placed)?;
     for (o, ((_, _, pack), from)) in outcomes.iter().zip(placed.iter().zip(&exported_from)) {
         let name = match o {
@@ -114,16 +114,38 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
 }
 
 /// Refuses, before anything is stored, recipes whose snippets (`{{> name}}`) the library
-/// lacks or that read variables the recipe does not declare, at the file's positions. (The
-/// store checks again as it writes; this gives the messages their file names.)
-fn check_snippets(
+/// lacks or that read variables the recipe does not declare, and recipes that do not
+/// render with their defaults (what `lint` calls an error), at the file's positions. (The
+/// store checks snippets again as it writes; this gives the messages their file names.)
+fn check_renders(
     lib: &crate::store::Library,
     placed: &[(Recipe, String, Option<String>)],
     files: &[PathBuf],
 ) -> Result<()> {
     let mut problems = Vec::new();
     for ((recipe, _, pack), file) in placed.iter().zip(files) {
-        let found = lib.snippet_problems(recipe, pack.as_deref())?;
+        let set = lib.snippets_for(recipe, pack.as_deref())?;
+        let mut found = crate::recipe::snippet::problems_in(recipe, &set);
+        if found.is_empty()
+            && let Err(e) = crate::check::lint::render_with_defaults(recipe, &set)
+        {
+            let at = recipe
+                .prompt
+                .as_ref()
+                .map(|p| p.position)
+                .or(recipe.messages.first().map(|m| m.position))
+                .unwrap_or(recipe.def.name.position);
+            found.push(
+                crate::recipe::Diagnostic::error(
+                    format!(
+                        "with its default values the recipe does not render: {}",
+                        e.message
+                    ),
+                    Some(at),
+                )
+                .hint(e.hints.first().cloned().unwrap_or_default()),
+            );
+        }
         if !found.is_empty() {
             problems.push(Error::from(crate::recipe::Invalid {
                 origin: file.display().to_string(),
