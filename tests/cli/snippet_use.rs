@@ -354,3 +354,22 @@ fn add_refuses_a_recipe_that_cannot_render_with_its_defaults() {
         .stderr_has("a block such as `{{#each NAME}}` needs a list");
     assert_eq!(env.dump(), before);
 }
+
+/// A snippet change that would make an including recipe fail to render is refused, naming
+/// the recipe, and nothing is stored.
+#[test]
+fn a_snippet_change_that_breaks_a_render_is_refused() {
+    let env = env_with_voice();
+    env.write("note.yaml", note(AUDIENCE, "brand-voice"));
+    env.cmd(&["add", "note.yaml"]).ok().stderr_has("added note");
+    env.write(
+        "voice.yaml",
+        "name: brand-voice\ntemplate: |\n  Write for {{#each audience}}{{this}}{{/each}}.\n",
+    );
+    let before = env.dump();
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .fails(3)
+        .stderr_has("voice.yaml: `note` would not render with its defaults: rendering failed: the template reads `audience` where it has no value")
+        .stderr_has("nothing was added");
+    assert_eq!(env.dump(), before);
+}
