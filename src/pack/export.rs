@@ -120,7 +120,8 @@ pub fn collect(lib: &Library, selection: &Selection) -> Result<Vec<Item>> {
 /// the person: each snippet they include, found for each recipe's place (its pack's own
 /// first, then the user's), and every snippet of the packs chosen, as the user has them now.
 /// A pack's recipe that falls back to one of the user's own snippets relies on whoever
-/// installs the pack having one: that snippet stays private (a note says so). A pack's
+/// installs the pack having one: that snippet stays private (a note says so); so does one
+/// a recipe names with its pack (`{{> other/name}}`), which keeps naming that pack's. A pack's
 /// snippet keeps its path in the pack; another goes to `snippets/NAME.yaml`. Fails when two
 /// of them share a name, since a pack's snippet names must differ.
 pub fn snippets(
@@ -143,8 +144,16 @@ pub fn snippets(
         let recipe = Recipe::parse(&item.yaml, &item.address)?;
         let (pack, _) = split_address(&item.address);
         let set = lib.snippets_for(&recipe, pack)?;
-        for f in set.found.into_values() {
-            if pack.is_some() && !f.full_name.contains('/') {
+        for (written, f) in set.found {
+            if written.contains('/') {
+                // `{{> other/name}}` keeps naming that pack's snippet after an install: a
+                // copy in this pack would never be used.
+                notes.push(format!(
+                    "{} includes `{written}`, a snippet of the pack `{}`, which is not exported: whoever installs the pack needs that pack too",
+                    item.address,
+                    split_address(&written).0.unwrap_or_default()
+                ));
+            } else if pack.is_some() && !f.full_name.contains('/') {
                 notes.push(format!(
                     "{} includes your own snippet `{}`, which is not exported: whoever installs the pack needs one of that name",
                     item.address, f.full_name

@@ -221,6 +221,28 @@ fn a_pack_snippet_and_your_own_of_the_same_name_live_side_by_side() {
     env.cmd(&["render", "team/reply", "--no-history"])
         .ok()
         .stdout_has("Reply.\nThe team's style.\n");
+    // A recipe of yours that names the pack's snippet keeps naming it when exported into a
+    // pack of its own: the snippet stays with its pack, and a note says so.
+    env.write(
+        "theirs.yaml",
+        "name: theirs\ntitle: Theirs\nprompt: |\n  Theirs.\n  {{> team/house-style}}\n",
+    );
+    env.cmd(&["add", "theirs.yaml"])
+        .ok()
+        .stderr_has("added theirs");
+    let out = env.path("exported");
+    env.cmd(&[
+        "pack",
+        "export",
+        "theirs",
+        "--dir",
+        out.to_str().unwrap(),
+        "--name",
+        "my-pack",
+    ])
+    .ok()
+    .stderr_has("theirs includes `team/house-style`, a snippet of the pack `team`, which is not exported: whoever installs the pack needs that pack too");
+    assert!(!out.join("snippets").exists());
     // `lint` takes a pack's recipe by its full name, as it prints it.
     env.cmd(&["lint", "team/reply"])
         .ok()
