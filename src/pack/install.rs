@@ -721,7 +721,12 @@ fn used_by(users: &[String]) -> String {
     if users.len() > SHOWN {
         list.push(format!("and {} more", users.len() - SHOWN));
     }
-    format!("recipes that stay include it: {}", list.join(", "))
+    let what = if users.iter().any(|u| u.starts_with("snippet ")) {
+        "recipes or snippets"
+    } else {
+        "recipes"
+    };
+    format!("{what} that stay include it: {}", list.join(", "))
 }
 
 /// What applying the plans did that the user must be told.

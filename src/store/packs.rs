@@ -5,7 +5,7 @@
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::snippets::{check_recipe, check_snippet, gather, put_snippet, users_of};
+use super::snippets::{check_recipe, check_snippet, gather, includers_of, put_snippet, users_of};
 use super::sql::Sql;
 use super::write::{Becomes, NOW, delete, put_in, write_version};
 use super::{Library, address};
@@ -348,8 +348,25 @@ impl Library {
 
     /// The full names of the recipes that include snippet `id` (directly or through other
     /// snippets), as their current versions find it.
+    /// Snippets outside its pack that include it count too (named `snippet NAME`): removing
+    /// it would leave them including nothing.
     pub fn snippet_users_of(&self, id: SnippetId) -> Result<Vec<String>> {
-        self.read(|conn| Ok(users_of(conn, id.0)?.into_iter().map(|u| u.1).collect()))
+        self.read(|conn| {
+            let mut users: Vec<String> = users_of(conn, id.0)?.into_iter().map(|u| u.1).collect();
+            let namespace: String = conn.query_row(
+                "SELECT namespace FROM snippets WHERE id = ?1",
+                [id.0],
+                |r| r.get(0),
+            )?;
+            let own = format!("{namespace}/");
+            users.extend(
+                includers_of(conn, id.0)?
+                    .into_iter()
+                    .filter(|s| namespace.is_empty() || !s.starts_with(&own))
+                    .map(|s| format!("snippet {s}")),
+            );
+            Ok(users)
+        })
     }
 
     /// Installs a pack in one transaction: its record, its snippets, then each recipe in
@@ -757,6 +774,10 @@ fn keep_snippet_as_own(
     let (ns, stays): (String, bool) = tx.query_row(
         "SELECT namespace, EXISTS (SELECT 1 FROM snippets WHERE name = ?2 AND namespace = '')
              OR EXISTS (SELECT 1 FROM recipe_snippets WHERE snippet = ?3)
+             -- a snippet that names it in full (`{{> pack/name}}`) keeps finding it
+             OR EXISTS (SELECT 1 FROM snippets s JOIN snippet_versions v
+                          ON v.snippet_id = s.id AND v.version = s.current_version
+                        WHERE s.id <> ?1 AND instr(v.template, ?3) > 0)
          FROM snippets WHERE id = ?1",
         params![id.0, name, address(pack, name)],
         |r| Ok((r.get(0)?, r.get(1)?)),

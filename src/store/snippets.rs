@@ -491,7 +491,7 @@ pub(super) fn check_recipe(
 
 /// The snippets whose current version includes snippet `id` (found from their own place),
 /// by full name.
-fn includers_of(conn: &Connection, id: i64) -> Sql<Vec<String>> {
+pub(super) fn includers_of(conn: &Connection, id: i64) -> Sql<Vec<String>> {
     let (namespace, bare): (String, String) = conn.query_row(
         "SELECT namespace, name FROM snippets WHERE id = ?1",
         [id],

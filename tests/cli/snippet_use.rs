@@ -395,3 +395,39 @@ fn a_snippet_change_that_breaks_a_render_is_refused() {
         .stderr_has("nothing was added");
     assert_eq!(env.dump(), before);
 }
+
+/// Removing a pack keeps its snippet while a snippet of yours includes it, under the name
+/// that snippet gives it.
+#[test]
+fn a_pack_snippet_your_snippet_includes_stays_when_the_pack_goes() {
+    let env = Env::new();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write("team/reply.yaml", "name: reply\ntitle: R\nprompt: hi\n");
+    env.write(
+        "team/snippets/closing.yaml",
+        "name: closing\ntemplate: Bye.\n",
+    );
+    let team = env.path("team");
+    env.cmd(&["pack", "add", team.to_str().unwrap()])
+        .ok()
+        .stderr_has("1 recipe and 1 snippet");
+    env.write(
+        "wrap.yaml",
+        "name: wrap\ntemplate: '[{{> team/closing}}]'\n",
+    );
+    env.cmd(&["snippet", "add", "wrap.yaml"])
+        .ok()
+        .stderr_has("added wrap");
+    env.cmd(&["pack", "remove", "team", "--yes"])
+        .ok()
+        .stdout_has("the snippet team/closing stays as your own: recipes or snippets that stay include it: `snippet wrap`")
+        .stderr_has("Kept the snippet as `team/closing`.");
+    env.write(
+        "mine.yaml",
+        "name: mine\ntitle: M\nprompt: 'x {{> wrap}}'\n",
+    );
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("added mine");
+    env.cmd(&["render", "mine", "--no-history"])
+        .ok()
+        .stdout_has("x [Bye.]\n");
+}
