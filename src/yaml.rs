@@ -205,6 +205,20 @@ fn fill_raw(node: &mut Node, source: &str) {
                     n.raw = Some(text.trim().to_string());
                 }
             }
+            NodeValue::Str(_) => {
+                // A quoted scalar's position is its quote; its text starts one column on,
+                // which is where positions inside the text (a template's) count from.
+                let from = n
+                    .raw
+                    .take()
+                    .and_then(|r| r.split_once(':')?.0.parse::<usize>().ok());
+                if from
+                    .and_then(|f| source.as_bytes().get(f))
+                    .is_some_and(|b| matches!(b, b'"' | b'\''))
+                {
+                    n.position.column += 1;
+                }
+            }
             _ => n.raw = None,
         }
     }

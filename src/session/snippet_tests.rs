@@ -102,7 +102,7 @@ fn cycles_and_missing_inner_snippets_are_refused() {
         .unwrap_err();
     assert!(
         e.message
-            .contains("s.yaml:2:13: the snippet `c` is not in the library"),
+            .contains("s.yaml:2:14: the snippet `c` is not in the library"),
         "{}",
         e.message
     );

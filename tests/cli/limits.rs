@@ -175,11 +175,11 @@ fn ten_thousand_nested_blocks_are_refused_at_add_and_lint_with_the_place() {
     let run = env
         .cmd(&["add", "deep.yaml"])
         .fails(3)
-        .stderr_has("deep.yaml:5:425: in `prompt`: blocks are nested more than 32 deep");
+        .stderr_has("deep.yaml:5:426: in `prompt`: blocks are nested more than 32 deep");
     assert!(run.stderr().contains("hint:"), "{}", run.stderr());
     env.cmd(&["lint", "deep.yaml"])
         .fails(1)
-        .stdout_has("deep.yaml:5:425: error: in `prompt`: blocks are nested more than 32 deep");
+        .stdout_has("deep.yaml:5:426: error: in `prompt`: blocks are nested more than 32 deep");
     assert_eq!(env.dump(), before);
     // 32 levels are fine, and render.
     let ok = "{{#if topic}}".repeat(32) + "{{topic}}" + &"{{/if}}".repeat(32);
