@@ -270,6 +270,15 @@ pub fn colour_diff(diff: &str) -> String {
     out
 }
 
+/// `1 recipe`, `2 recipes`: a count and its noun, plural when it is not one.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -492,7 +492,7 @@ fn removing_a_recipe_forgets_its_answers() {
     assert!(env.dump().contains("answers ask-all"));
     env.cmd(&["rm", "ask-all", "--yes"])
         .ok()
-        .stderr_has("Removed `ask-all` (1 version(s)).");
+        .stderr_has("Removed `ask-all` (1 version).");
     assert!(!env.dump().contains("answers ask-all"), "{}", env.dump());
 }
 

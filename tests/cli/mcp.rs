@@ -432,7 +432,7 @@ fn list_changed_when_another_process_adds_edits_or_removes_a_recipe() {
 
         env.cmd(&["rm", "fresh", "--yes"])
             .ok()
-            .stderr_has("Removed `fresh` (2 version(s)).");
+            .stderr_has("Removed `fresh` (2 versions).");
         next_change(&mut changed).await;
         assert!(
             !session

@@ -286,7 +286,7 @@ fn a_recipe_the_user_removed_is_not_brought_back() {
         .stderr_has("Installed team 1.0.0");
     env.cmd(&["rm", "team/gone", "--yes"])
         .ok()
-        .stderr_has("Removed `team/gone` (1 version(s)).");
+        .stderr_has("Removed `team/gone` (1 version).");
     env.cmd(&["pack", "show", "team"])
         .ok()
         .stdout_has("removed by you");
@@ -341,7 +341,7 @@ fn local_recipes_win_and_a_shared_name_needs_its_pack() {
     // Without the user's own, the bare name is ambiguous: an error listing the candidates.
     env.cmd(&["rm", "shared", "--yes"])
         .ok()
-        .stderr_has("Removed `shared` (1 version(s)).");
+        .stderr_has("Removed `shared` (1 version).");
     env.cmd(&["render", "shared", "--var", "topic=t"])
         .fails(2)
         .stderr_has("`shared` is in more than one pack: `one/shared`, `two/shared`")

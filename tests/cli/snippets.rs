@@ -160,7 +160,7 @@ fn one_snippet_shared_by_a_recipe_from_add_to_rm() {
         .stderr_has("promptbook snippet rm brand-voice --yes");
     env.cmd(&["snippet", "rm", "brand-voice", "--yes"])
         .ok()
-        .stderr_is("Removed the snippet `brand-voice` (4 version(s)).\n");
+        .stderr_is("Removed the snippet `brand-voice` (4 versions).\n");
     env.cmd(&["snippet", "list"])
         .ok()
         .stderr_has("No snippets yet.");
@@ -543,7 +543,7 @@ fn on_a_terminal_an_invalid_edit_reopens_the_editor_and_rm_asks() {
         .stderr_has("added brief-style");
     let before = env.dump();
     let mut pty = env.pty(&["snippet", "rm", "brief-style"]);
-    pty.expect("Remove the snippet `brief-style` and its 1 version(s)? [y/N] ")
+    pty.expect("Remove the snippet `brief-style` and its 1 version? [y/N] ")
         .line("n")
         .expect("Kept `brief-style`.");
     assert_eq!(pty.finish().0, 0);
@@ -551,7 +551,7 @@ fn on_a_terminal_an_invalid_edit_reopens_the_editor_and_rm_asks() {
     let mut pty = env.pty(&["snippet", "rm", "brief-style"]);
     pty.expect("[y/N] ")
         .line("y")
-        .expect("Removed the snippet `brief-style` (1 version(s)).");
+        .expect("Removed the snippet `brief-style` (1 version).");
     assert_eq!(pty.finish().0, 0);
     env.cmd(&["snippet", "show", "brief-style"]).fails(4);
 }

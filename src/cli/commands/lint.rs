@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use crate::catalog::Catalog;
 use crate::check::{LintReport, lint};
 use crate::cli::Ctx;
+use crate::cli::output::count;
 use crate::cli::sources::{gather, snippets_for};
 use crate::error::{Error, Result};
 use crate::recipe::{Diagnostic, Severity};
@@ -85,10 +86,6 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn count(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// `file:line:col: warning: message` and the fix under it.

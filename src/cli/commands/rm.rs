@@ -2,6 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::output::confirm;
+use crate::cli::output::count;
 use crate::error::{Error, Result};
 
 /// Remove a recipe and all its versions.
@@ -27,13 +28,17 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
                 "pass --yes to remove it from a script: promptbook rm {} --yes",
                 args.name
             ));
-        let question = format!("Remove `{}` and its {versions} version(s)?", args.name);
+        let question = format!(
+            "Remove `{}` and its {}?",
+            args.name,
+            count(versions, "version")
+        );
         if !confirm(&question, refusal)? {
             eprintln!("Kept `{}`.", args.name);
             return Ok(());
         }
     }
     lib.remove(&args.name)?;
-    eprintln!("Removed `{}` ({versions} version(s)).", args.name);
+    eprintln!("Removed `{}` ({}).", args.name, count(versions, "version"));
     Ok(())
 }

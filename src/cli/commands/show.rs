@@ -183,9 +183,8 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         .collect();
     let _ = writeln!(
         s,
-        "\nRender it: promptbook render {} {}",
-        stored.name,
-        required.join(" ").trim_end()
+        "\nRender it: {}",
+        format!("promptbook render {} {}", stored.name, required.join(" ")).trim_end()
     );
     ctx.out.print(&s)
 }

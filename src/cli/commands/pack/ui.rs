@@ -96,11 +96,4 @@ pub fn some_of(names: &[String], max: usize) -> Vec<String> {
     shown
 }
 
-/// `1 recipe`, `2 recipes`.
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::cli::output::count;

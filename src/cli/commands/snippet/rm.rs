@@ -2,6 +2,7 @@
 
 use crate::cli::Ctx;
 use crate::cli::output::confirm;
+use crate::cli::output::count;
 use crate::error::{Error, Result};
 
 /// Remove a snippet and all its versions.
@@ -31,13 +32,19 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
         let refusal = Error::usage(format!("not removing `{name}` without confirmation")).hint(
             format!("pass --yes to remove it from a script: promptbook snippet rm {name} --yes"),
         );
-        let question = format!("Remove the snippet `{name}` and its {versions} version(s)?");
+        let question = format!(
+            "Remove the snippet `{name}` and its {}?",
+            count(versions, "version")
+        );
         if !confirm(&question, refusal)? {
             eprintln!("Kept `{name}`.");
             return Ok(());
         }
     }
     lib.remove_snippet(&name)?;
-    eprintln!("Removed the snippet `{name}` ({versions} version(s)).");
+    eprintln!(
+        "Removed the snippet `{name}` ({}).",
+        count(versions, "version")
+    );
     Ok(())
 }
