@@ -199,6 +199,9 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             files.push(p.clone());
         }
     }
+    // A file named twice (`add a.yaml a.yaml`, or a file and its folder) is read once.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(f).unwrap_or_else(|_| f.clone())));
     Ok(files)
 }
 

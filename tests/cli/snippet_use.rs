@@ -280,6 +280,10 @@ fn lint_test_and_add_meet_snippets_as_people_write_them() {
     env.cmd(&["snippet", "add", "sig.yaml"])
         .ok()
         .stderr_has("added sig");
+    // A file named twice is read once.
+    env.cmd(&["snippet", "add", "sig.yaml", "./sig.yaml"])
+        .ok()
+        .stderr_is("unchanged sig: identical to stored version 1\n");
     // `{{~> sig}}` includes it too (with the white space before it trimmed).
     env.write(
         "px.yaml",
