@@ -299,9 +299,36 @@ fn inline_snippets(
             .value
             .trim_end_matches(['\n', '\r']);
         let text = crate::recipe::keep_snippet_line_ends(text);
-        let nodes = template::parse_handlebars(&text, Position { line: 1, column: 1 }, &[])?;
+        let mut nodes = template::parse_handlebars(&text, Position { line: 1, column: 1 }, &[])
+            .map_err(|p| template::Problem {
+                message: format!("in the snippet `{name}`: {}", p.message),
+                at,
+                hint: p.hint,
+            })?;
+        // What the other format cannot say inside a snippet is reported at its `{{> name}}`.
+        place_at(&mut nodes, at);
         inline_snippets(nodes, snippets, depth + 1)
     })
+}
+
+/// Gives every node the position `at` (a snippet's nodes stand where it is included).
+fn place_at(nodes: &mut [template::Node], at: Position) {
+    for n in nodes {
+        match n {
+            template::Node::Text(_) => {}
+            template::Node::Out { at: p, .. } | template::Node::Partial { at: p, .. } => *p = at,
+            template::Node::Block {
+                at: p,
+                body,
+                inverse,
+                ..
+            } => {
+                *p = at;
+                place_at(body, at);
+                place_at(inverse, at);
+            }
+        }
+    }
 }
 
 /// Values that let a recipe render (only its examples are used): each required variable's

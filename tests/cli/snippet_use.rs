@@ -176,6 +176,23 @@ fn an_export_to_another_format_writes_the_snippet_in_and_says_so() {
     env.cmd(&["export", "note"])
         .ok()
         .stdout_has("{{> brand-voice}}");
+    // What another format cannot say inside a snippet is reported on the line that
+    // includes it.
+    env.write(
+        "cond.yaml",
+        "name: cond\ntemplate: '{{#if audience}}For {{audience}}.{{/if}}'\n",
+    );
+    env.cmd(&["snippet", "add", "cond.yaml"])
+        .ok()
+        .stderr_has("added cond");
+    env.write("usecond.yaml", note(AUDIENCE, "cond"));
+    env.cmd(&["add", "usecond.yaml"])
+        .ok()
+        .stderr_has("updated note (now version 2)");
+    env.cmd(&["export", "note", "--as", "llm"])
+        .fails(3)
+        .stderr_has("error: note:8:")
+        .stderr_has("`{{#if}}` has no equivalent in an llm template");
 }
 
 /// A pack's snippet and the user's of the same name live side by side: `snippet add`
