@@ -452,3 +452,30 @@ fn a_pack_snippet_your_snippet_includes_stays_when_the_pack_goes() {
         .ok()
         .stdout_has("x [Bye.]\n");
 }
+
+/// An update whose recipe includes a snippet nobody has changes nothing, and says so.
+#[test]
+fn an_update_that_would_lose_a_snippet_changes_nothing() {
+    let env = Env::new();
+    env.write("team/pack.yaml", "name: team\nversion: 1.0.0\n");
+    env.write("team/reply.yaml", "name: reply\ntitle: R\nprompt: hi\n");
+    let team = env.path("team");
+    env.cmd(&["pack", "add", team.to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
+    env.write("team/pack.yaml", "name: team\nversion: 1.1.0\n");
+    env.write(
+        "team/reply.yaml",
+        "name: reply\ntitle: R\nprompt: |\n  hi\n  {{> sign-off}}\n",
+    );
+    let before = env.dump();
+    let run = env.cmd(&["pack", "update", "team", "--yes"]).fails(3);
+    assert!(
+        run.stderr()
+            .contains("the snippet `sign-off` is not in the library")
+            && run.stderr().contains("nothing was changed"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(env.dump(), before);
+}

@@ -120,7 +120,13 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             return Ok(());
         }
     }
-    let applied = install::apply_updates(ctx.library()?, &plans)?;
+    let applied = install::apply_updates(ctx.library()?, &plans).map_err(|e| {
+        if e.kind == crate::error::ErrorKind::InvalidRecipe {
+            e.hint("nothing was changed; fix the files above (or ask the pack's authors to) and try again")
+        } else {
+            e
+        }
+    })?;
     for plan in &plans {
         if !plan.is_empty() {
             eprintln!("Updated {} to {}.", plan.name, plan.to_version);
