@@ -105,6 +105,12 @@ impl Snippet {
                     .hint("use lowercase letters, digits and single dashes, e.g. `brand-voice` (64 characters at most)"),
                 );
             }
+            if def.template.value.trim().is_empty() {
+                diagnostics.push(
+                    Diagnostic::error("the template is empty", Some(def.template.position))
+                        .hint("write the snippet's text under `template: |`, indented on the lines below it"),
+                );
+            }
             let compiled = compile(&def.template.value, def.template.position, &mut diagnostics)?;
             for (var, at) in &compiled.1.vars {
                 if var == EXAMPLES_VAR {
@@ -610,6 +616,11 @@ mod tests {
         assert!(all.contains("template syntax error"), "{all}");
         let e = Snippet::parse("name: a\ntemplate: '{{> a}}'\n", "v.yaml").unwrap_err();
         assert!(e.diagnostics[0].message.contains("includes itself"));
+        let e = Snippet::parse("name: a\ntemplate: '  '\n", "v.yaml").unwrap_err();
+        assert_eq!(
+            e.diagnostics[0].render("v.yaml").lines().next(),
+            Some("v.yaml:2:12: the template is empty")
+        );
     }
 
     fn set(snippets: &[(&str, &str)]) -> SnippetSet {
