@@ -5,33 +5,11 @@
 //! (default 3; the median is reported). `BENCH_PATTERNS=N` changes the folder's size.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_promptbook");
-
-/// Runs promptbook with `args` on `library`; its wall time.
-fn run(library: &Path, args: &[&str], home: &Path) -> Duration {
-    let start = Instant::now();
-    let out = Command::new(BIN)
-        .arg("--library")
-        .arg(library)
-        .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .expect("spawn");
-    let elapsed = start.elapsed();
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    elapsed
-}
+#[path = "timed/mod.rs"]
+mod timed;
+use timed::{median, run};
 
 /// `count` pattern folders shaped like Fabric's: a system.md of a few sections (about 2 KB),
 /// every tenth with a user.md.
@@ -56,11 +34,6 @@ fn write_patterns(dir: &Path, count: usize) {
             std::fs::write(p.join("user.md"), "Work on this:\n").unwrap();
         }
     }
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
 }
 
 fn main() {

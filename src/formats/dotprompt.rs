@@ -37,12 +37,7 @@ pub fn import(path: &Path, notes: &mut Vec<String>) -> Result<Draft> {
     let text = walk::read_text(path)?;
     let split = frontmatter::split(&text, &origin)?;
     let meta = &split.meta;
-    let stem = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.strip_suffix(".prompt"))
-        .unwrap_or("prompt");
-    let name = names::recipe_name(stem, &origin)?;
+    let name = super::name_from_file(path, ".prompt", &origin)?;
     let mut d = Draft {
         title: names::title_of(&name),
         description: frontmatter::string(meta, "description").unwrap_or_default(),

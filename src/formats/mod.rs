@@ -431,3 +431,14 @@ pub(crate) fn yaml_map(
 pub(crate) fn origin(path: &Path) -> String {
     path.display().to_string()
 }
+
+/// A recipe name from a file's name without `suffix` (`summarize.prompt` → `summarize`),
+/// or from `prompt` when the name has no such suffix.
+pub(crate) fn name_from_file(path: &Path, suffix: &str, origin: &str) -> Result<String> {
+    let stem = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(suffix))
+        .unwrap_or("prompt");
+    names::recipe_name(stem, origin)
+}

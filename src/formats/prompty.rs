@@ -49,12 +49,7 @@ pub fn import(path: &Path, notes: &mut Vec<String>) -> Result<Draft> {
     let text = walk::read_text(path)?;
     let split = frontmatter::split(&text, &origin)?;
     let meta = &split.meta;
-    let stem = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| n.strip_suffix(".prompty"))
-        .unwrap_or("prompt");
-    let name = names::recipe_name(stem, &origin)?;
+    let name = super::name_from_file(path, ".prompty", &origin)?;
     let title = frontmatter::string(meta, "displayName")
         .or_else(|| frontmatter::string(meta, "name").filter(|n| !is_kebab(n)))
         .unwrap_or_else(|| names::title_of(&name));
