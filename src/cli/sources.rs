@@ -191,7 +191,7 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
             walk(p, 0, &mut seen, &mut files)?;
             if files.len() == before {
                 return Err(Error::not_found(format!(
-                    "{} has no .yaml recipe files",
+                    "{} has no .yaml files",
                     p.display()
                 )));
             }

@@ -605,7 +605,7 @@ fn parse_field(field: &str, t: &Located<String>, out: &mut Vec<Diagnostic>) -> O
             let (line, column) = e.pos().unwrap_or((1, 1));
             out.push(
                 Diagnostic::error(
-                    format!("in `{field}`: template syntax error: {}", first_line(&e.reason().to_string())),
+                    format!("in `{field}`: template syntax error: {}", syntax_reason(&e.reason().to_string())),
                     Some(file_position(t.position, line, column)),
                 )
                 .hint("check that every `{{` has a matching `}}` and every `{{#block}}` its `{{/block}}`; braces meant as text are written `\\{{`"),
@@ -823,6 +823,20 @@ fn no_snippet_indent(template: &mut Template) {
             }
             _ => {}
         }
+    }
+}
+
+/// Handlebars' reason in a line people read: its parser lists every rule it expected (
+/// "expected escape, expression, html_expression, …"), which says nothing to a recipe's
+/// author, so that list becomes what it means.
+fn syntax_reason(reason: &str) -> String {
+    let line = first_line(reason);
+    match line.find("expected escape, expression") {
+        Some(i) => format!(
+            "{}a `{{{{` that does not start a complete expression (a block needs its name and value, e.g. `{{{{#if topic}}}}`)",
+            &line[..i]
+        ),
+        None => line.to_string(),
     }
 }
 

@@ -220,7 +220,7 @@ fn decode(tree: &yaml::Node, out: &mut Vec<Diagnostic>) -> Option<SnippetFile> {
         Some(Located { value, position })
     };
     let name = located("name", "brand-voice");
-    let template = located("template", "| with the text on the lines below");
+    let template = located("template", "Write in a warm, plain voice");
     let description = fields
         .as_ref()
         .and_then(|f| f.get("description"))

@@ -155,7 +155,7 @@ fn lint_and_test_of_unknown_names_and_paths() {
     env.write("empty/readme.txt", "no recipes");
     env.cmd(&["lint", "empty"])
         .fails(4)
-        .stderr_has("has no .yaml recipe files");
+        .stderr_has("has no .yaml files");
 }
 
 /// A recipe whose tests fail in every way `test` checks.
