@@ -29,7 +29,7 @@ const CORE: &[(&str, &[&str])] = &[
     (
         "edit",
         &[
-            "error", "paths", "limits", "yaml", "config", "recipe", "store",
+            "error", "paths", "limits", "yaml", "config", "recipe", "store", "check",
         ],
     ),
     (

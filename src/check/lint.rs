@@ -218,6 +218,28 @@ pub fn render_with_defaults(recipe: &Recipe, snippets: &SnippetSet) -> crate::Re
     render_with(recipe, &values, snippets)
 }
 
+/// The error when `recipe` does not render with its defaults and `snippets` (a block over a
+/// text, say): what `lint` reports and what every way of storing a recipe refuses, at the
+/// start of its template.
+pub fn default_render_problem(recipe: &Recipe, snippets: &SnippetSet) -> Option<Diagnostic> {
+    let e = render_with_defaults(recipe, snippets).err()?;
+    let at = recipe
+        .prompt
+        .as_ref()
+        .map(|p| p.position)
+        .or(recipe.messages.first().map(|m| m.position))
+        .unwrap_or(recipe.def.name.position);
+    let mut d = Diagnostic::error(
+        format!(
+            "with its default values the recipe does not render: {}",
+            e.message
+        ),
+        Some(at),
+    );
+    d.hint = e.hints.first().cloned();
+    Some(d)
+}
+
 /// The warning for a `model.prefer` the catalog does not know: it is still used as given
 /// (a new model), with its price unknown and no context-window check. Shown by `lint` and
 /// `add`.

@@ -203,6 +203,25 @@ impl Session<'_> {
     ) -> Result<SaveOutcome> {
         let recipe = Recipe::parse_bytes(&text, origin)?;
         let yaml = String::from_utf8(text).expect("checked by parse_bytes");
+        // What `add` refuses, an edit refuses too: a recipe that does not render.
+        let pack = match target {
+            Target::New => None,
+            Target::Existing { name, .. } => crate::store::split_address(name).0,
+        };
+        let snippets = self.library.snippets_for(&recipe, pack)?;
+        let mut problems = crate::recipe::snippet::problems_in(&recipe, &snippets);
+        if problems.is_empty() {
+            problems.extend(crate::check::lint::default_render_problem(
+                &recipe, &snippets,
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(crate::recipe::Invalid {
+                origin: origin.to_string(),
+                diagnostics: problems,
+            }
+            .into());
+        }
         match target {
             Target::New => self.library.create(&recipe, &yaml),
             Target::Existing { name, base } => {

@@ -396,6 +396,35 @@ fn add_refuses_a_recipe_that_cannot_render_with_its_defaults() {
         .stderr_has("each.yaml:6:3: with its default values the recipe does not render: rendering failed: the template reads `audience` where it has no value")
         .stderr_has("a block such as `{{#each NAME}}` needs a list");
     assert_eq!(env.dump(), before);
+
+    // The same from every way in: an edit, and an import.
+    env.write(
+        "fine.yaml",
+        "name: each\ntitle: E\nvariables:\n  audience: { type: string, default: parents }\nprompt: |\n  For {{audience}}.\n",
+    );
+    env.cmd(&["add", "fine.yaml"]).ok().stderr_has("added each");
+    let before = env.dump();
+    let broken = std::fs::read_to_string(env.path("each.yaml")).unwrap();
+    let run = env
+        .cmd(&["edit", "each"])
+        .env("EDITOR", env.editor(&[Some(&broken)]))
+        .fails(3);
+    assert!(
+        run.stderr()
+            .contains("with its default values the recipe does not render"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(env.dump(), before);
+    env.write(
+        "listy.prompt",
+        "---\ninput:\n  schema:\n    audience: string\n---\nFor {{#each audience}}{{this}}{{/each}}.\n",
+    );
+    env.cmd(&["import", "listy.prompt"])
+        .fails(3)
+        .stderr_has("listy.prompt: with its default values the recipe does not render")
+        .stderr_has("nothing was imported");
+    assert_eq!(env.dump(), before);
 }
 
 /// A snippet change that would make an including recipe fail to render is refused, naming

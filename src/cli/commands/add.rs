@@ -127,24 +127,9 @@ fn check_renders(
         let set = lib.snippets_for(recipe, pack.as_deref())?;
         let mut found = crate::recipe::snippet::problems_in(recipe, &set);
         if found.is_empty()
-            && let Err(e) = crate::check::lint::render_with_defaults(recipe, &set)
+            && let Some(d) = crate::check::lint::default_render_problem(recipe, &set)
         {
-            let at = recipe
-                .prompt
-                .as_ref()
-                .map(|p| p.position)
-                .or(recipe.messages.first().map(|m| m.position))
-                .unwrap_or(recipe.def.name.position);
-            found.push(
-                crate::recipe::Diagnostic::error(
-                    format!(
-                        "with its default values the recipe does not render: {}",
-                        e.message
-                    ),
-                    Some(at),
-                )
-                .hint(e.hints.first().cloned().unwrap_or_default()),
-            );
+            found.push(d);
         }
         if !found.is_empty() {
             problems.push(Error::from(crate::recipe::Invalid {

@@ -84,6 +84,7 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     }
     let catalog = Catalog::load()?;
     let mut report = String::new();
+    let mut unrenderable: Vec<String> = Vec::new();
     for i in &good {
         report.push_str(&format!(
             "{} ({}) → {}\n",
@@ -99,9 +100,27 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
             false => ctx.library()?.snippets_for(&i.recipe, None)?,
         };
         for w in lint::warnings(&i.recipe, &i.yaml, &catalog, &snippets) {
-            report.push_str(&format!("  lint: {}\n", w.message));
+            if w.severity == crate::recipe::Severity::Error {
+                // What `add` refuses is not imported either.
+                unrenderable.push(format!("{}: {}", i.source.display(), w.message));
+            } else {
+                report.push_str(&format!("  lint: {}\n", w.message));
+            }
         }
     }
+    if !unrenderable.is_empty() && !args.skip_bad {
+        return Err(Error::invalid(unrenderable.join("\n")).hint(
+            "nothing was imported; fix the files above, or add --skip-bad to import the others",
+        ));
+    }
+    for u in &unrenderable {
+        report.push_str(&format!("skipped: {u}\n"));
+    }
+    let skipped: Vec<String> = unrenderable
+        .iter()
+        .filter_map(|u| u.split_once(": ").map(|(f, _)| f.to_string()))
+        .collect();
+    good.retain(|i| !skipped.contains(&i.source.display().to_string()));
     for b in &bad {
         report.push_str(&format!("skipped: {}\n", b.message));
     }

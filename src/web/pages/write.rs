@@ -213,9 +213,35 @@ pub async fn save(State(app): State<Arc<App>>, Form(form): Form<SaveForm>) -> Pa
                 .collect(),
         )),
         Ok(recipe) => app
-            .write(|lib| match &target {
-                Target::New => lib.create(&recipe, &text),
-                Target::Existing { name, base } => lib.save_version(name, *base, &recipe, &text),
+            .write(|lib| {
+                // What `add` refuses, the page refuses too: a recipe that does not render.
+                let pack = match &target {
+                    Target::New => None,
+                    Target::Existing { name, .. } => crate::store::split_address(name).0,
+                };
+                let snippets = lib.snippets_for(&recipe, pack)?;
+                let mut problems = crate::recipe::snippet::problems_in(&recipe, &snippets);
+                if problems.is_empty() {
+                    problems.extend(crate::check::lint::default_render_problem(
+                        &recipe, &snippets,
+                    ));
+                }
+                if !problems.is_empty() {
+                    return Err(crate::recipe::Invalid {
+                        origin: "the recipe".to_string(),
+                        diagnostics: problems,
+                    }
+                    .into());
+                }
+                Ok(())
+            })
+            .and_then(|()| {
+                app.write(|lib| match &target {
+                    Target::New => lib.create(&recipe, &text),
+                    Target::Existing { name, base } => {
+                        lib.save_version(name, *base, &recipe, &text)
+                    }
+                })
             })
             .map_err(Problems::Error),
     };
