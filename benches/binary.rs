@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_promptbook");
 
 /// Runs `argv` once; returns its wall time, peak resident memory in KiB and page faults.
-/// `spawn` uses posix_spawn, so the child's figures are promptbook's own, not a copy of this
-/// process's.
+/// `spawn` uses posix_spawn, whose child shares this process's memory until it starts the
+/// program, so its peak is the larger of the program's own and this small process's (the
+/// `/bin/true` row shows the latter), never a copy of a large parent's.
 #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives the peak memory
 fn run_once(argv: &[&str], home: &Path) -> (Duration, i64, i64) {
     let start = Instant::now();

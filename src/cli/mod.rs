@@ -11,6 +11,7 @@ mod flags;
 mod inputs;
 mod interrupt;
 pub(crate) mod output;
+mod servers;
 mod sources;
 mod versions;
 
@@ -24,6 +25,7 @@ use crate::store::Library;
 use commands::*;
 
 pub use output::Out;
+pub use servers::{SERVER_BINARY, Servers};
 
 /// Keep reusable prompt recipes and render them into ready-to-send prompts.
 ///
@@ -178,8 +180,9 @@ impl Ctx {
     }
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn main() -> i32 {
+/// Runs the command line and returns the process exit code. `servers` says how `web` and
+/// `mcp` are carried out: each binary passes its own.
+pub fn main(servers: Servers) -> i32 {
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
@@ -210,7 +213,7 @@ pub fn main() -> i32 {
         report(&e);
         return e.exit_code();
     }
-    match run(cli.command, &mut ctx) {
+    match run(cli.command, &mut ctx, &servers) {
         Ok(()) => 0,
         // A cancel may race with the Ctrl-C handler; exactly one of them reports it.
         Err(e) if e.kind == ErrorKind::Interrupted => interrupt::exit(&e),
@@ -226,7 +229,7 @@ pub fn report(e: &Error) {
     eprintln!("error: {}", e.full_text());
 }
 
-fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
+fn run(command: Command, ctx: &mut Ctx, servers: &Servers) -> Result<()> {
     match command {
         Command::List(a) => list::run(a, ctx),
         Command::Search(a) => search::run(a, ctx),
@@ -249,8 +252,8 @@ fn run(command: Command, ctx: &mut Ctx) -> Result<()> {
         Command::Models(a) => models::run(a, ctx),
         Command::Completions(a) => completions::run(a, &ctx.out),
         Command::Man(a) => man::run(a, Cli::command(), ctx),
-        Command::Mcp(a) => mcp::run(a, ctx),
-        Command::Web(a) => web::run(a, ctx),
+        Command::Mcp(a) => servers.mcp(a, ctx),
+        Command::Web(a) => servers.web(a, ctx),
     }
 }
 

@@ -21,6 +21,7 @@ mod packs;
 mod readme;
 mod render;
 mod sdk;
+mod servers;
 mod snippet_use;
 mod snippets;
 mod structured;

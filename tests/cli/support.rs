@@ -51,6 +51,14 @@ impl Env {
         }
     }
 
+    /// `PROGRAM ARGS…` in this environment: another copy of `promptbook`, or
+    /// `promptbook-server` itself.
+    pub fn cmd_of(&self, program: &Path, args: &[&str]) -> Cmd {
+        let mut inner = command::binary_in(program, self.dir.path(), &self.lib());
+        inner.args(args);
+        Cmd { inner, stdin: None }
+    }
+
     /// The same command as a plain `std::process::Command`, for tests that drive a
     /// long-running process themselves (the MCP server).
     pub fn std_command(&self, args: &[&str]) -> std::process::Command {

@@ -13,7 +13,12 @@ use std::time::{Duration, Instant};
 /// EDITOR, colours…): `home` is HOME, holds the data and config folders and is the working
 /// folder; `lib` is the library. Standard input is empty (`/dev/null`) unless a test feeds it.
 pub fn promptbook_in(home: &Path, lib: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_promptbook"));
+    binary_in(Path::new(env!("CARGO_BIN_EXE_promptbook")), home, lib)
+}
+
+/// [`promptbook_in`] for another copy of the binary, or for `promptbook-server`.
+pub fn binary_in(program: &Path, home: &Path, lib: &Path) -> Command {
+    let mut c = Command::new(program);
     c.current_dir(home)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
