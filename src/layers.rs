@@ -35,7 +35,7 @@ const CORE: &[(&str, &[&str])] = &[
     (
         "pack",
         &[
-            "error", "paths", "limits", "yaml", "decode", "sniff", "recipe", "store",
+            "error", "paths", "limits", "yaml", "decode", "sniff", "recipe", "store", "check",
         ],
     ),
     (

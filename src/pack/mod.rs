@@ -20,8 +20,9 @@ pub mod source;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::check::lint::default_render_problem;
 use crate::error::{Error, Result};
-use crate::recipe::snippet::Snippet;
+use crate::recipe::snippet::{Snippet, SnippetSet};
 use crate::recipe::{Invalid, Recipe};
 use crate::store::content_hash;
 
@@ -204,6 +205,9 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
         problems.extend(check_snippets(&raw, &recipes, &snippets));
         needs = outside_snippets(&raw, &manifest, &recipes, &snippets);
     }
+    if problems.is_empty() {
+        problems.extend(default_render_problems(&raw, &recipes, &snippets));
+    }
     if !problems.is_empty() {
         let tampered = problems.iter().any(|p| p.contains(HASH_MISMATCH));
         let e = invalid_pack(&manifest.name.value, raw.files.len(), problems);
@@ -279,6 +283,56 @@ fn check_snippets(raw: &RawPack, recipes: &[PackRecipe], snippets: &[PackSnippet
         );
     }
     out
+}
+
+/// The pack's recipes that include snippets and do not render with their defaults (what
+/// `add` refuses), each at its file, line and column. Only recipes whose every snippet, and
+/// every snippet those include, is the pack's own are rendered here: the rest include a
+/// snippet the person installing supplies, which the install checks against their library.
+fn default_render_problems(
+    raw: &RawPack,
+    recipes: &[PackRecipe],
+    snippets: &[PackSnippet],
+) -> Vec<String> {
+    use crate::recipe::snippet::Found;
+    use std::sync::Arc;
+    let mut set = SnippetSet::default();
+    for s in snippets {
+        set.found.insert(
+            s.snippet.name().to_string(),
+            Found {
+                full_name: s.snippet.name().to_string(),
+                version: 1,
+                snippet: Arc::new(s.snippet.clone()),
+            },
+        );
+    }
+    let all_own = |recipe: &Recipe| {
+        let mut stack: Vec<&str> = recipe
+            .compiled
+            .snippets
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            let Some(found) = set.found.get(name) else {
+                return false;
+            };
+            stack.extend(found.snippet.uses.snippets.iter().map(|u| u.name.as_str()));
+        }
+        true
+    };
+    recipes
+        .iter()
+        .filter(|r| !r.recipe.compiled.snippets.is_empty() && all_own(&r.recipe))
+        .filter_map(|r| {
+            default_render_problem(&r.recipe, &set).map(|d| d.render(&raw.display(&r.file)))
+        })
+        .collect()
 }
 
 /// The file's sha256, or the problem when a bundle promised another (`what`: recipe or
@@ -441,6 +495,13 @@ fn parse_one(raw: &RawPack, file: &RawFile) -> Result<PackRecipe, String> {
     let origin = raw.display(&file.path);
     let hash = checked_hash(file, &origin, "recipe")?;
     let recipe = Recipe::parse_bytes(&file.bytes, &origin).map_err(|inv| render_invalid(&inv))?;
+    // What `add` refuses, a pack cannot install. A recipe that includes snippets is checked
+    // once the pack's snippets are read ([`default_render_problems`]).
+    if recipe.compiled.snippets.is_empty()
+        && let Some(d) = default_render_problem(&recipe, &SnippetSet::default())
+    {
+        return Err(d.render(&origin));
+    }
     let yaml = String::from_utf8(file.bytes.clone()).expect("checked by parse_bytes");
     Ok(PackRecipe {
         file: file.path.clone(),

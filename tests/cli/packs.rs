@@ -404,6 +404,57 @@ fn a_bad_recipe_fails_the_whole_install_and_changes_nothing() {
     assert_eq!(env.dump(), before);
 }
 
+/// What `add` refuses, a pack cannot install or update to either: a recipe that does not
+/// render with its defaults (a block over a text), on its own or through the pack's own
+/// snippet, named at its file, line and column.
+#[test]
+fn a_recipe_that_cannot_render_with_its_defaults_fails_add_and_update() {
+    let env = Env::new();
+    env.cmd(&["list"]).ok();
+    let before = env.dump();
+    let blocky = "name: blocky\ntitle: B\nvariables:\n  audience: { type: string, default: parents }\nprompt: |\n  For {{#each audience}}{{this}}{{/each}}.\n";
+    let dir = folder(
+        &env,
+        "team",
+        "team",
+        &[("a.yaml", recipe("fine", "")), ("b.yaml", blocky.into())],
+    );
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .fails(3)
+        .stderr_has("team/b.yaml:6:3: with its default values the recipe does not render")
+        .stderr_has("nothing was changed");
+    assert_eq!(env.dump(), before);
+
+    // Through a snippet of the pack's own.
+    std::fs::remove_file(env.path("team/b.yaml")).unwrap();
+    env.write(
+        "team/snippets/audience-list.yaml",
+        "name: audience-list\ndescription: Who it is for\ntemplate: 'For {{#each audience}}{{this}}{{/each}}.'\n",
+    );
+    env.write(
+        "team/c.yaml",
+        "name: viasnippet\ntitle: V\nvariables:\n  audience: { type: string, default: parents }\nprompt: |\n  {{> audience-list}}\n",
+    );
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .fails(3)
+        .stderr_has("team/c.yaml:6:3: with its default values the recipe does not render");
+    assert_eq!(env.dump(), before);
+
+    // A pack that renders installs; an update that would not is refused, changing nothing.
+    std::fs::remove_file(env.path("team/c.yaml")).unwrap();
+    std::fs::remove_file(env.path("team/snippets/audience-list.yaml")).unwrap();
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stdout_has("team/fine")
+        .stderr_has("Installed team 1.0.0");
+    let installed = env.dump();
+    env.write("team/b.yaml", blocky);
+    env.cmd(&["pack", "update", "team", "--yes"])
+        .fails(3)
+        .stderr_has("team/b.yaml:6:3: with its default values the recipe does not render");
+    assert_eq!(env.dump(), installed);
+}
+
 #[test]
 fn a_tampered_bundle_is_refused() {
     let env = Env::new();
