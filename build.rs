@@ -1,4 +1,6 @@
-//! Embeds the starter recipes from `recipes/` so a fresh library can be seeded offline.
+//! Embeds the starter recipes from `recipes/` so a fresh library can be seeded offline, and
+//! names the build (`PROMPTBOOK_BUILD`: a hash of the sources), so `promptbook` can tell a
+//! `promptbook-server` built from other sources.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -32,4 +34,54 @@ fn main() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("starter.rs");
     std::fs::write(dest, out).unwrap();
+    println!(
+        "cargo:rustc-env=PROMPTBOOK_BUILD={:016x}",
+        sources_hash(Path::new(&manifest))
+    );
+}
+
+/// FNV-1a over every file the binaries are built from (paths and contents, in a fixed
+/// order): two binaries with the same hash were built from the same sources.
+fn sources_hash(root: &Path) -> u64 {
+    let mut files = Vec::new();
+    for part in [
+        "src",
+        "recipes",
+        "catalog",
+        "schema",
+        "Cargo.toml",
+        "Cargo.lock",
+        "build.rs",
+    ] {
+        let path = root.join(part);
+        println!("cargo:rerun-if-changed={}", path.display());
+        collect(&path, &mut files);
+    }
+    files.sort();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for file in files {
+        let rel = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .to_string_lossy()
+            .into_owned();
+        for byte in rel
+            .bytes()
+            .chain([0])
+            .chain(std::fs::read(&file).unwrap_or_default())
+        {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn collect(path: &Path, out: &mut Vec<std::path::PathBuf>) {
+    if path.is_dir() {
+        for entry in std::fs::read_dir(path).into_iter().flatten().flatten() {
+            collect(&entry.path(), out);
+        }
+    } else if path.is_file() {
+        out.push(path.to_path_buf());
+    }
 }

@@ -1,7 +1,7 @@
 //! Times the real `promptbook` binary, process start to exit: median and p90 wall time, and
 //! each process's peak memory (the median over the runs, and the largest), on a starter
 //! library and on one with 10,000 more recipes. The peak varies from run to run by up to
-//! 0.8 MB: the kernel maps a program's file in 64 KB pieces around each page it touches,
+//! 0.9 MB: the kernel maps a program's file in 64 KB pieces around each page it touches,
 //! and where those pieces fall depends on the address the program is loaded at, which is
 //! random for every process.
 //!
