@@ -257,6 +257,7 @@ pub fn install(
              add the missing snippet to the pack, or to your library first",
         )
     };
+    refuse_unrenderable(lib, pack)?;
     progress.start("Installing", pack.recipes.len() as u64);
     let result = lib.install_pack(
         &source,
@@ -292,6 +293,78 @@ pub fn install(
         name,
         notes,
     })
+}
+
+/// Refuses the pack's recipes that include a snippet from outside the pack (the user's own,
+/// or another pack's) and do not render with their defaults once the library supplies it,
+/// as `add` refuses such a recipe; `validate` rendered the others. A snippet the library
+/// lacks is left to the store's checks, which name it.
+fn refuse_unrenderable(lib: &Library, pack: &Pack) -> Result<()> {
+    use crate::recipe::SnippetUse;
+    use crate::recipe::snippet::{Found, SnippetSet};
+    use std::sync::Arc;
+    let ns = pack.manifest.name();
+    let mut own = SnippetSet::default();
+    for s in &pack.snippets {
+        let found = Found {
+            full_name: address(ns, s.snippet.name()),
+            version: 1,
+            snippet: Arc::new(s.snippet.clone()),
+        };
+        own.found
+            .insert(s.snippet.name().to_string(), found.clone());
+        own.found.insert(address(ns, s.snippet.name()), found);
+    }
+    // The names reachable from `uses` that `set` does not hold yet.
+    let unresolved = |set: &SnippetSet, uses: &[SnippetUse]| -> Vec<SnippetUse> {
+        let mut stack: Vec<&SnippetUse> = uses.iter().collect();
+        let (mut seen, mut out) = (HashSet::new(), Vec::new());
+        while let Some(u) = stack.pop() {
+            if !seen.insert(u.name.as_str()) {
+                continue;
+            }
+            match set.found.get(&u.name) {
+                Some(found) => stack.extend(found.snippet.uses.snippets.iter()),
+                None => out.push(u.clone()),
+            }
+        }
+        out
+    };
+    let mut problems = Vec::new();
+    for r in &pack.recipes {
+        let uses = &r.recipe.compiled.snippets;
+        if uses.is_empty() || unresolved(&own, uses).is_empty() {
+            continue;
+        }
+        let mut set = own.clone();
+        let complete = loop {
+            let wanted = unresolved(&set, uses);
+            if wanted.is_empty() {
+                break true;
+            }
+            let mut grew = false;
+            for (name, found) in lib.snippets_named(Some(ns), &wanted)?.found {
+                if !set.found.contains_key(&name) {
+                    set.found.insert(name, found);
+                    grew = true;
+                }
+            }
+            if !grew {
+                break false;
+            }
+        };
+        if complete && let Some(d) = crate::check::lint::default_render_problem(&r.recipe, &set) {
+            problems.push(d.render(&format!("{}{}", pack.display_prefix, r.file)));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(super::invalid_pack(
+        ns,
+        pack.recipes.len() + pack.snippets.len(),
+        problems,
+    ))
 }
 
 fn already_installed(existing: &InstalledPack) -> Error {
@@ -520,6 +593,7 @@ pub fn plan_update(
             installed.name
         )));
     }
+    refuse_unrenderable(lib, &pack)?;
     let ns = installed.name.as_str();
     let mut changes = Vec::new();
     let by_name: HashMap<&str, &InstalledRecipe> = installed

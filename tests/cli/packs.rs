@@ -453,6 +453,38 @@ fn a_recipe_that_cannot_render_with_its_defaults_fails_add_and_update() {
         .fails(3)
         .stderr_has("team/b.yaml:6:3: with its default values the recipe does not render");
     assert_eq!(env.dump(), installed);
+
+    // Through a snippet of the user's own, which the pack includes but does not carry.
+    std::fs::remove_file(env.path("team/b.yaml")).unwrap();
+    env.write(
+        "mine/audience-list.yaml",
+        "name: audience-list\ndescription: Who it is for\ntemplate: 'For {{#each audience}}{{this}}{{/each}}.'\n",
+    );
+    env.cmd(&["snippet", "add", "mine/audience-list.yaml"])
+        .ok()
+        .stderr_has("added audience-list");
+    let mine = env.dump();
+    env.write("other/pack.yaml", "name: other\nversion: 1.0.0\n");
+    env.write(
+        "other/c.yaml",
+        "name: viasnippet\ntitle: V\nvariables:\n  audience: { type: string, default: parents }\nprompt: |\n  {{> audience-list}}\n",
+    );
+    env.cmd(&["pack", "add", env.path("other").to_str().unwrap()])
+        .fails(3)
+        .stderr_has("other/c.yaml:6:3: with its default values the recipe does not render")
+        .stderr_has("nothing was changed");
+    assert_eq!(env.dump(), mine);
+    // With a list for its default, the same recipe renders, and installs.
+    env.write(
+        "other/c.yaml",
+        "name: viasnippet\ntitle: V\nvariables:\n  audience: { type: list, default: [parents, teachers] }\nprompt: |\n  {{> audience-list}}\n",
+    );
+    env.cmd(&["pack", "add", env.path("other").to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed other 1.0.0");
+    env.cmd(&["render", "viasnippet"])
+        .ok()
+        .stdout_has("For parentsteachers.");
 }
 
 #[test]
