@@ -424,6 +424,11 @@ fn a_recipe_that_cannot_render_with_its_defaults_fails_add_and_update() {
         .stderr_has("team/b.yaml:6:3: with its default values the recipe does not render")
         .stderr_has("nothing was changed");
     assert_eq!(env.dump(), before);
+    // `pack build`, which checks a pack folder before it travels, finds it too.
+    env.cmd(&["pack", "build", dir.to_str().unwrap()])
+        .fails(3)
+        .stderr_has("team/b.yaml:6:3: with its default values the recipe does not render");
+    assert!(!env.path("team-1.0.0.pbpack.yaml").exists());
 
     // Through a snippet of the pack's own.
     std::fs::remove_file(env.path("team/b.yaml")).unwrap();
