@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::catalog::{self, Catalog, DEFAULT_MAX_TOKENS};
-use crate::recipe::snippet::{self, SnippetSet};
+use crate::recipe::snippet::{self, Snippet, SnippetSet};
 use crate::recipe::{Diagnostic, Recipe, Severity, VarType, template_refs};
 use crate::render::targets::group;
 use crate::render::{Input, Prompt, render_with, resolve};
@@ -330,6 +330,34 @@ fn context_window(
 /// form `{{!-- … --}}` is taken as a deliberate note to authors and not reported.
 fn hidden_template_text(recipe: &Recipe, out: &mut Vec<Diagnostic>) {
     for (field, template, text, start) in templates(recipe) {
+        hidden_in(&field, template, text, start, out);
+    }
+}
+
+/// The warnings for a snippet file: text its template silently drops (a `{{! comment}}`),
+/// as a recipe's templates get from `lint`. `snippet add` shows them.
+pub fn snippet_warnings(snippet: &Snippet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    hidden_in(
+        "template",
+        &snippet.template,
+        &snippet.def.template.value,
+        snippet.def.template.position,
+        &mut out,
+    );
+    out
+}
+
+/// [`hidden_template_text`] for one template: `field` names it, `text` is what it was
+/// parsed from and `start` where that text begins in its file.
+fn hidden_in(
+    field: &str,
+    template: &Template,
+    text: &str,
+    start: Position,
+    out: &mut Vec<Diagnostic>,
+) {
+    {
         let mut found = Vec::new();
         comments(template, &mut found);
         for (line, column) in found {

@@ -308,6 +308,27 @@ fn bad_snippet_files_are_refused_with_their_place_and_nothing_is_stored() {
     assert!(refused(&env, &["huge.yaml"]).contains("huge.yaml"));
 }
 
+/// A `{{! … }}` in a snippet vanishes from every prompt that includes it: `snippet add`
+/// says so, as `lint` does for a recipe, and still stores it; a `{{!-- … --}}` note to
+/// authors is left alone.
+#[test]
+fn a_comment_that_drops_text_from_a_snippet_is_warned_about() {
+    let env = Env::new();
+    env.cmd(&["list"]).ok();
+    env.write(
+        "sign-off.yaml",
+        "name: sign-off\ndescription: How we end\ntemplate: |\n  {{!-- kept short on purpose --}}\n  Thanks, {{!important}} the team\n",
+    );
+    env.cmd(&["snippet", "add", "sign-off.yaml"]).ok().stderr_is(
+        "warning: sign-off.yaml:5:11: in `template`: `{{!important}}` is read as a Handlebars comment, so this text never reaches the model\n  \
+         hint: to send the braces as text write `\\{{` instead of `{{`; for a note to recipe authors write `{{!-- … --}}`\n\
+         added sign-off\n",
+    );
+    env.cmd(&["snippet", "show", "sign-off"])
+        .ok()
+        .stdout_has("{{!important}}");
+}
+
 #[test]
 fn edit_stores_a_new_version_that_every_including_recipe_renders() {
     let env = with_voice();

@@ -60,6 +60,11 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     if let Some(e) = one_error(problems) {
         return Err(nothing_added(e));
     }
+    for (snippet, _, origin) in &snippets {
+        for d in crate::check::lint::snippet_warnings(snippet) {
+            eprintln!("warning: {}", d.render(origin));
+        }
+    }
     let lib = ctx.library()?;
     let mut broken = Vec::new();
     for (snippet, _, origin) in &snippets {
