@@ -79,7 +79,9 @@ impl Problem {
     }
 }
 
-/// Maps byte offsets of a template to file positions.
+/// Maps byte offsets of a template to file positions. `base` is where the template's text
+/// starts in its file; every line of it starts at that column (a YAML block scalar is
+/// indented as a whole; a file's body starts at column 1).
 struct Lines {
     starts: Vec<usize>,
     base: Position,
@@ -95,16 +97,9 @@ impl Lines {
     fn at(&self, offset: usize) -> Position {
         let line = self.starts.partition_point(|s| *s <= offset) - 1;
         let column = offset - self.starts[line] + 1;
-        if line == 0 {
-            Position {
-                line: self.base.line,
-                column: self.base.column + column - 1,
-            }
-        } else {
-            Position {
-                line: self.base.line + line,
-                column,
-            }
+        Position {
+            line: self.base.line + line,
+            column: self.base.column + column - 1,
         }
     }
 }

@@ -664,6 +664,18 @@ fn export_refuses_what_a_format_cannot_hold() {
     .stderr_has("blog-draft: blog-draft:")
     .stderr_has("nothing was written");
     assert!(!env.path("out").exists());
+    // What a format cannot say is named at its line and column in the recipe file, also on
+    // a later line of an indented block.
+    env.write(
+        "lister.yaml",
+        "name: lister\ntitle: L\nvariables:\n  items: { type: list, default: [a, b] }\nprompt: |\n  Items:\n    {{#each items}}{{this}}{{/each}}\n",
+    );
+    env.cmd(&["add", "lister.yaml"])
+        .ok()
+        .stderr_has("added lister");
+    env.cmd(&["export", "lister", "--as", "llm"])
+        .fails(3)
+        .stderr_has("error: lister:7:5: `{{#each}}` has no equivalent in an llm template");
 }
 
 #[test]
