@@ -300,36 +300,9 @@ pub fn install(
 /// as `add` refuses such a recipe; `validate` rendered the others. A snippet the library
 /// lacks is left to the store's checks, which name it.
 fn refuse_unrenderable(lib: &Library, pack: &Pack) -> Result<()> {
-    use crate::recipe::SnippetUse;
-    use crate::recipe::snippet::{Found, SnippetSet};
-    use std::sync::Arc;
+    use super::{own_snippets, unresolved};
     let ns = pack.manifest.name();
-    let mut own = SnippetSet::default();
-    for s in &pack.snippets {
-        let found = Found {
-            full_name: address(ns, s.snippet.name()),
-            version: 1,
-            snippet: Arc::new(s.snippet.clone()),
-        };
-        own.found
-            .insert(s.snippet.name().to_string(), found.clone());
-        own.found.insert(address(ns, s.snippet.name()), found);
-    }
-    // The names reachable from `uses` that `set` does not hold yet.
-    let unresolved = |set: &SnippetSet, uses: &[SnippetUse]| -> Vec<SnippetUse> {
-        let mut stack: Vec<&SnippetUse> = uses.iter().collect();
-        let (mut seen, mut out) = (HashSet::new(), Vec::new());
-        while let Some(u) = stack.pop() {
-            if !seen.insert(u.name.as_str()) {
-                continue;
-            }
-            match set.found.get(&u.name) {
-                Some(found) => stack.extend(found.snippet.uses.snippets.iter()),
-                None => out.push(u.clone()),
-            }
-        }
-        out
-    };
+    let own = own_snippets(ns, &pack.snippets);
     let mut problems = Vec::new();
     for r in &pack.recipes {
         let uses = &r.recipe.compiled.snippets;

@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use crate::check::lint::default_render_problem;
 use crate::error::{Error, Result};
 use crate::recipe::snippet::{Snippet, SnippetSet};
-use crate::recipe::{Invalid, Recipe};
+use crate::recipe::{Invalid, Recipe, SnippetUse};
 use crate::store::content_hash;
 
 pub use manifest::Manifest;
@@ -202,11 +202,16 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
     }
     let mut needs = Vec::new();
     if problems.is_empty() {
-        problems.extend(check_snippets(&raw, &recipes, &snippets));
+        problems.extend(check_snippets(&raw, manifest.name(), &recipes, &snippets));
         needs = outside_snippets(&raw, &manifest, &recipes, &snippets);
     }
     if problems.is_empty() {
-        problems.extend(default_render_problems(&raw, &recipes, &snippets));
+        problems.extend(default_render_problems(
+            &raw,
+            manifest.name(),
+            &recipes,
+            &snippets,
+        ));
     }
     if !problems.is_empty() {
         let tampered = problems.iter().any(|p| p.contains(HASH_MISMATCH));
@@ -239,23 +244,17 @@ pub fn validate(raw: RawPack, progress: &dyn Progress) -> Result<Pack> {
 /// cycle, nesting too deep, a variable a snippet reads that a recipe including it lacks),
 /// each at its file, line and column. A snippet the pack lacks is not a problem here: the
 /// person installing it may have it (the install checks that against their library).
-fn check_snippets(raw: &RawPack, recipes: &[PackRecipe], snippets: &[PackSnippet]) -> Vec<String> {
-    use crate::recipe::snippet::{Found, SnippetSet, check_uses, problems_in};
-    use std::sync::Arc;
+fn check_snippets(
+    raw: &RawPack,
+    pack: &str,
+    recipes: &[PackRecipe],
+    snippets: &[PackSnippet],
+) -> Vec<String> {
+    use crate::recipe::snippet::{check_uses, problems_in};
     if snippets.is_empty() {
         return Vec::new();
     }
-    let mut set = SnippetSet::default();
-    for s in snippets {
-        set.found.insert(
-            s.snippet.name().to_string(),
-            Found {
-                full_name: s.snippet.name().to_string(),
-                version: 1,
-                snippet: Arc::new(s.snippet.clone()),
-            },
-        );
-    }
+    let set = own_snippets(pack, snippets);
     let outside = |d: &crate::recipe::Diagnostic| d.message.contains("not in the library");
     let mut out = Vec::new();
     for s in snippets {
@@ -291,48 +290,57 @@ fn check_snippets(raw: &RawPack, recipes: &[PackRecipe], snippets: &[PackSnippet
 /// snippet the person installing supplies, which the install checks against their library.
 fn default_render_problems(
     raw: &RawPack,
+    pack: &str,
     recipes: &[PackRecipe],
     snippets: &[PackSnippet],
 ) -> Vec<String> {
-    use crate::recipe::snippet::Found;
-    use std::sync::Arc;
-    let mut set = SnippetSet::default();
-    for s in snippets {
-        set.found.insert(
-            s.snippet.name().to_string(),
-            Found {
-                full_name: s.snippet.name().to_string(),
-                version: 1,
-                snippet: Arc::new(s.snippet.clone()),
-            },
-        );
-    }
-    let all_own = |recipe: &Recipe| {
-        let mut stack: Vec<&str> = recipe
-            .compiled
-            .snippets
-            .iter()
-            .map(|u| u.name.as_str())
-            .collect();
-        let mut seen = std::collections::HashSet::new();
-        while let Some(name) = stack.pop() {
-            if !seen.insert(name) {
-                continue;
-            }
-            let Some(found) = set.found.get(name) else {
-                return false;
-            };
-            stack.extend(found.snippet.uses.snippets.iter().map(|u| u.name.as_str()));
-        }
-        true
-    };
+    let set = own_snippets(pack, snippets);
     recipes
         .iter()
-        .filter(|r| !r.recipe.compiled.snippets.is_empty() && all_own(&r.recipe))
+        .filter(|r| {
+            let uses = &r.recipe.compiled.snippets;
+            !uses.is_empty() && unresolved(&set, uses).is_empty()
+        })
         .filter_map(|r| {
             default_render_problem(&r.recipe, &set).map(|d| d.render(&raw.display(&r.file)))
         })
         .collect()
+}
+
+/// The pack's own snippets as a render of one of its recipes finds them: by the bare name
+/// and as `pack/name`.
+pub(crate) fn own_snippets(pack: &str, snippets: &[PackSnippet]) -> SnippetSet {
+    use crate::recipe::snippet::Found;
+    let mut set = SnippetSet::default();
+    for s in snippets {
+        let found = Found {
+            full_name: crate::store::address(pack, s.snippet.name()),
+            version: 1,
+            snippet: std::sync::Arc::new(s.snippet.clone()),
+        };
+        set.found
+            .insert(s.snippet.name().to_string(), found.clone());
+        set.found
+            .insert(crate::store::address(pack, s.snippet.name()), found);
+    }
+    set
+}
+
+/// The snippets `uses` reach, through the snippets `set` holds, that `set` lacks.
+pub(crate) fn unresolved(set: &SnippetSet, uses: &[SnippetUse]) -> Vec<SnippetUse> {
+    let mut stack: Vec<&SnippetUse> = uses.iter().collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    while let Some(u) = stack.pop() {
+        if !seen.insert(u.name.as_str()) {
+            continue;
+        }
+        match set.found.get(&u.name) {
+            Some(found) => stack.extend(found.snippet.uses.snippets.iter()),
+            None => out.push(u.clone()),
+        }
+    }
+    out
 }
 
 /// The file's sha256, or the problem when a bundle promised another (`what`: recipe or
