@@ -240,6 +240,17 @@ pub fn default_render_problem(recipe: &Recipe, snippets: &SnippetSet) -> Option<
     Some(d)
 }
 
+/// Why `recipe` may not be stored, as every way in (`add`, an edit, the web page's write
+/// form) refuses it: what is wrong with its snippets (`snippets`, found for its place),
+/// else that it does not render with its defaults. Empty when it may be stored.
+pub fn refusals(recipe: &Recipe, snippets: &SnippetSet) -> Vec<Diagnostic> {
+    let mut problems = snippet::problems_in(recipe, snippets);
+    if problems.is_empty() {
+        problems.extend(default_render_problem(recipe, snippets));
+    }
+    problems
+}
+
 /// The warning for a `model.prefer` the catalog does not know: it is still used as given
 /// (a new model), with its price unknown and no context-window check. Shown by `lint` and
 /// `add`.

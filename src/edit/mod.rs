@@ -209,12 +209,7 @@ impl Session<'_> {
             Target::Existing { name, .. } => crate::store::split_address(name).0,
         };
         let snippets = self.library.snippets_for(&recipe, pack)?;
-        let mut problems = crate::recipe::snippet::problems_in(&recipe, &snippets);
-        if problems.is_empty() {
-            problems.extend(crate::check::lint::default_render_problem(
-                &recipe, &snippets,
-            ));
-        }
+        let problems = crate::check::lint::refusals(&recipe, &snippets);
         if !problems.is_empty() {
             return Err(crate::recipe::Invalid {
                 origin: origin.to_string(),

@@ -125,12 +125,7 @@ fn check_renders(
     let mut problems = Vec::new();
     for ((recipe, _, pack), file) in placed.iter().zip(files) {
         let set = lib.snippets_for(recipe, pack.as_deref())?;
-        let mut found = crate::recipe::snippet::problems_in(recipe, &set);
-        if found.is_empty()
-            && let Some(d) = crate::check::lint::default_render_problem(recipe, &set)
-        {
-            found.push(d);
-        }
+        let found = crate::check::lint::refusals(recipe, &set);
         if !found.is_empty() {
             problems.push(Error::from(crate::recipe::Invalid {
                 origin: file.display().to_string(),
