@@ -306,3 +306,22 @@ fn read(path: &Path, kind: Kind) -> Result<Vec<u8>> {
     )
     .map_err(|e| e.hint("the editor may have moved, deleted or overgrown it; nothing was stored"))
 }
+
+/// Makes version `version` of recipe `name` current again, as a new version, if the recipe
+/// is still at `base`: what `revert` and the web page's history do. An old version is
+/// refused as `add` would refuse it today (a snippet it includes has changed or gone, or
+/// it no longer renders with its defaults), with nothing stored.
+pub fn revert(library: &mut Library, name: &str, version: u32, base: u32) -> Result<SaveOutcome> {
+    let old = library.get_version(name, version)?;
+    let recipe = old.parse()?;
+    let snippets = library.snippets_for(&recipe, old.pack.as_deref())?;
+    let problems = crate::check::lint::refusals(&recipe, &snippets);
+    if !problems.is_empty() {
+        return Err(Error::from(Invalid {
+            origin: format!("{} version {version}", old.name),
+            diagnostics: problems,
+        })
+        .hint("nothing was stored; bring the old text back by hand instead (`promptbook diff` shows it), changed so it fits today's snippets"));
+    }
+    library.save_version(&old.name, base, &recipe, &old.yaml)
+}

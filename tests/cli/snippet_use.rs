@@ -427,6 +427,44 @@ fn add_refuses_a_recipe_that_cannot_render_with_its_defaults() {
     assert_eq!(env.dump(), before);
 }
 
+/// A revert is a way in too: an old version that includes a snippet which has changed
+/// since, so that the old text no longer renders, is refused as `add` would refuse it.
+#[test]
+fn revert_refuses_an_old_version_that_no_longer_renders() {
+    let env = Env::new();
+    env.write(
+        "who.yaml",
+        "name: who\ndescription: Who it is for\ntemplate: 'For {{audience}}.'\n",
+    );
+    env.cmd(&["snippet", "add", "who.yaml"])
+        .ok()
+        .stderr_has("added who");
+    env.write("note.yaml", note(AUDIENCE, "who"));
+    env.cmd(&["add", "note.yaml"]).ok().stderr_has("added note");
+    // Version 2 no longer includes the snippet, which then changes to need a list.
+    env.write(
+        "note.yaml",
+        "name: note\ntitle: A short note\nvariables:\n  audience: { type: string, default: parents }\nprompt: For {{audience}}.\n",
+    );
+    env.cmd(&["add", "note.yaml"])
+        .ok()
+        .stderr_has("updated note (now version 2)");
+    env.write(
+        "who.yaml",
+        "name: who\ndescription: Who it is for\ntemplate: 'For {{#each audience}}{{this}}{{/each}}.'\n",
+    );
+    env.cmd(&["snippet", "add", "who.yaml"])
+        .ok()
+        .stderr_has("updated who (now version 2)");
+    let before = env.dump();
+    env.cmd(&["revert", "note", "1"])
+        .fails(3)
+        .stderr_has("error: note version 1:")
+        .stderr_has("with its default values the recipe does not render")
+        .stderr_has("nothing was stored");
+    assert_eq!(env.dump(), before);
+}
+
 /// A snippet change that would make an including recipe fail to render is refused, naming
 /// the recipe, and nothing is stored.
 #[test]

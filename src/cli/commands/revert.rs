@@ -25,9 +25,7 @@ pub struct Args {
 pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let lib = ctx.library()?;
     let current = lib.get(&args.name)?;
-    let old = lib.get_version(&current.name, args.version)?;
-    let recipe = old.parse()?;
-    match lib.save_version(&current.name, current.version, &recipe, &old.yaml)? {
+    match crate::edit::revert(lib, &current.name, args.version, current.version)? {
         SaveOutcome::Unchanged { name, version } => eprintln!(
             "`{name}` version {version} already has the text of version {}; nothing was stored.",
             args.version

@@ -116,11 +116,7 @@ pub async fn revert(
     Path(name): Path<String>,
     Form(form): Form<RevertForm>,
 ) -> PageResult {
-    let saved = app.write(|lib| {
-        let old = lib.get_version(&name, form.version)?;
-        let recipe = old.parse()?;
-        lib.save_version(&old.name, form.base, &recipe, &old.yaml)
-    })?;
+    let saved = app.write(|lib| crate::edit::revert(lib, &name, form.version, form.base))?;
     let (stored, version) = match saved {
         SaveOutcome::Created { name } => (name, 1),
         SaveOutcome::NewVersion { name, version, .. }
