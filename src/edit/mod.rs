@@ -272,6 +272,14 @@ impl Session<'_> {
                         ),
                     ));
                 }
+                let broken: Vec<String> =
+                    renders_with_changed_snippet(self.library, editing, &snippet)?
+                        .into_iter()
+                        .map(|p| format!("{origin}: {p}"))
+                        .collect();
+                if !broken.is_empty() {
+                    return Err(unrenderable_change(&broken));
+                }
                 self.library
                     .save_snippet_on(editing, *base, &snippet, &yaml, origin)?
             }
@@ -324,4 +332,50 @@ pub fn revert(library: &mut Library, name: &str, version: u32, base: u32) -> Res
         .hint("nothing was stored; bring the old text back by hand instead (`promptbook diff` shows it), changed so it fits today's snippets"));
     }
     library.save_version(&old.name, base, &recipe, &old.yaml)
+}
+
+/// Why snippet `full` (`pack/name` for a pack's) may not become `snippet`: one line for each
+/// recipe including it that would then not render with its defaults (a snippet may read a
+/// variable in a way its recipes' values do not allow, e.g. `{{#each audience}}` over a
+/// text), naming it and why. The store checks names and variables as it writes; this
+/// renders, which the store cannot. `snippet add`, `snippet edit` and `snippet revert` ask.
+pub fn renders_with_changed_snippet(
+    library: &Library,
+    full: &str,
+    snippet: &Snippet,
+) -> Result<Vec<String>> {
+    let users = match library.snippet_users(full) {
+        Ok(users) => users,
+        Err(e) if e.kind == ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut problems = Vec::new();
+    for user in users {
+        let stored = library.get(&user)?;
+        let recipe = stored.parse_for_render()?;
+        let mut set = library.snippets_for(&recipe, stored.pack.as_deref())?;
+        for found in set.found.values_mut() {
+            if found.full_name == full {
+                found.snippet = std::sync::Arc::new(snippet.clone());
+            }
+        }
+        // Missing names and undeclared variables are the store's to report, at their place.
+        if !crate::recipe::snippet::problems_in(&recipe, &set).is_empty() {
+            continue;
+        }
+        if let Err(e) = crate::check::lint::render_with_defaults(&recipe, &set) {
+            problems.push(format!(
+                "`{user}` would not render with its defaults: {}",
+                e.message
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// The error when a snippet change would stop recipes from rendering: `lines`, each a
+/// problem from [`renders_with_changed_snippet`] after the snippet's file.
+pub fn unrenderable_change(lines: &[String]) -> Error {
+    Error::invalid(lines.join("\n"))
+    .hint("change the snippet so it reads the recipes' variables as their types allow (a `{{#each}}` needs a list), or change those recipes first")
 }

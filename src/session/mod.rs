@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde_json::{Map, Value};
 
 use crate::error::Result;
-use crate::recipe::snippet::{Snippet, SnippetSet};
+use crate::recipe::snippet::SnippetSet;
 use crate::recipe::{Recipe, VarType};
 use crate::render::targets::{self, Format};
 use crate::render::{Input, Prompt, check_given, render_with, resolve};
@@ -241,42 +241,6 @@ impl Rendered {
         }
         library.remember_answers(&self.name, self.version, &self.values)
     }
-}
-
-/// Whether every recipe that includes the user's snippet `snippet` still renders with its
-/// defaults once the snippet is changed to it (a snippet may read a variable in a way its
-/// recipes' values do not allow, e.g. `{{#each audience}}` over a text): one line per recipe
-/// that would not, naming it and why. The store checks names and variables as it writes;
-/// this renders, which the store cannot.
-pub fn renders_with_changed_snippet(library: &Library, snippet: &Snippet) -> Result<Vec<String>> {
-    let name = snippet.name();
-    let users = match library.snippet_users(name) {
-        Ok(users) => users,
-        Err(e) if e.kind == crate::error::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(e),
-    };
-    let mut problems = Vec::new();
-    for user in users {
-        let stored = library.get(&user)?;
-        let recipe = stored.parse_for_render()?;
-        let mut set = library.snippets_for(&recipe, stored.pack.as_deref())?;
-        for found in set.found.values_mut() {
-            if found.full_name == name {
-                found.snippet = Arc::new(snippet.clone());
-            }
-        }
-        // Missing names and undeclared variables are the store's to report, at their place.
-        if !crate::recipe::snippet::problems_in(&recipe, &set).is_empty() {
-            continue;
-        }
-        if let Err(e) = crate::check::lint::render_with_defaults(&recipe, &set) {
-            problems.push(format!(
-                "`{user}` would not render with its defaults: {}",
-                e.message
-            ));
-        }
-    }
-    Ok(problems)
 }
 
 /// The recipe answered most recently, for `--again` without a name.

@@ -482,6 +482,47 @@ fn a_snippet_change_that_breaks_a_render_is_refused() {
         .stderr_has("voice.yaml: `note` would not render with its defaults: rendering failed: the template reads `audience` where it has no value")
         .stderr_has("nothing was added");
     assert_eq!(env.dump(), before);
+    // The same change made in the editor is refused too, the text kept for another try.
+    let broken = std::fs::read_to_string(env.path("voice.yaml")).unwrap();
+    env.cmd(&["snippet", "edit", "brand-voice"])
+        .env("EDITOR", env.editor(&[Some(&broken)]))
+        .fails(3)
+        .stderr_has("`note` would not render with its defaults");
+    assert_eq!(env.dump(), before);
+
+    // And so is a revert to a version that the recipe has outgrown.
+    let each = "name: brand-voice\ntemplate: |\n  Write for {{#each audience}}{{this}}{{/each}}.\n";
+    env.write(
+        "note.yaml",
+        note(
+            "  audience: { type: list, default: [parents] }\n",
+            "brand-voice",
+        ),
+    );
+    env.cmd(&["add", "note.yaml"])
+        .ok()
+        .stderr_has("updated note");
+    env.write("voice.yaml", each);
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .ok()
+        .stderr_has("updated brand-voice (now version 2)");
+    env.write(
+        "voice.yaml",
+        "name: brand-voice\ntemplate: |\n  Write for {{audience}}.\n",
+    );
+    env.cmd(&["snippet", "add", "voice.yaml"])
+        .ok()
+        .stderr_has("updated brand-voice (now version 3)");
+    env.write("note.yaml", note(AUDIENCE, "brand-voice"));
+    env.cmd(&["add", "note.yaml"])
+        .ok()
+        .stderr_has("updated note");
+    let before = env.dump();
+    env.cmd(&["snippet", "revert", "brand-voice", "2"])
+        .fails(3)
+        .stderr_has("brand-voice v2: `note` would not render with its defaults")
+        .stderr_has("nothing was stored");
+    assert_eq!(env.dump(), before);
 }
 
 /// Removing a pack keeps its snippet while a snippet of yours includes it, under the name

@@ -68,15 +68,12 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let lib = ctx.library()?;
     let mut broken = Vec::new();
     for (snippet, _, origin) in &snippets {
-        for p in crate::session::renders_with_changed_snippet(lib, snippet)? {
+        for p in crate::edit::renders_with_changed_snippet(lib, snippet.name(), snippet)? {
             broken.push(format!("{origin}: {p}"));
         }
     }
     if !broken.is_empty() {
-        return Err(nothing_added(
-            Error::invalid(broken.join("\n"))
-                .hint("change the snippet so it reads the recipes' variables as their types allow (a `{{#each}}` needs a list), or change those recipes first"),
-        ));
+        return Err(nothing_added(crate::edit::unrenderable_change(&broken)));
     }
     let outcomes = lib
         .add_snippets(&snippets)

@@ -31,6 +31,14 @@ pub fn run(args: Args, ctx: &mut Ctx) -> Result<()> {
     let old = lib.snippet_version(&current.name, args.version)?;
     let snippet = old.parse()?;
     let origin = format!("{} v{}", current.name, args.version);
+    let broken: Vec<String> =
+        crate::edit::renders_with_changed_snippet(lib, &current.name, &snippet)?
+            .into_iter()
+            .map(|p| format!("{origin}: {p}"))
+            .collect();
+    if !broken.is_empty() {
+        return Err(crate::edit::unrenderable_change(&broken).hint("nothing was stored"));
+    }
     let saved = lib
         .save_snippet_on(&current.name, current.version, &snippet, &old.yaml, &origin)
         .map_err(about_snippets)?;
