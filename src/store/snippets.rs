@@ -292,14 +292,6 @@ impl Library {
         self.read(|conn| gather(conn, pack.unwrap_or(""), uses))
     }
 
-    /// What is wrong with `recipe`'s snippets as the library stands (a missing snippet, a
-    /// cycle, a variable a snippet reads that the recipe does not declare), for `add` and
-    /// `lint` to report at the recipe file's positions before anything is written.
-    pub fn snippet_problems(&self, recipe: &Recipe, pack: Option<&str>) -> Result<Vec<Diagnostic>> {
-        let set = self.snippets_for(recipe, pack)?;
-        Ok(problems_in(recipe, &set))
-    }
-
     fn snippet_id(&self, name: &str) -> Result<i64> {
         let (pack, bare) = split_address(name);
         let found: Vec<(i64, String)> = self.rows(
