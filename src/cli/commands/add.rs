@@ -123,10 +123,12 @@ fn check_renders(
     files: &[PathBuf],
 ) -> Result<()> {
     let mut problems = Vec::new();
+    let mut with_snippets = false;
     for ((recipe, _, pack), file) in placed.iter().zip(files) {
         let set = lib.snippets_for(recipe, pack.as_deref())?;
         let found = crate::check::lint::refusals(recipe, &set);
         if !found.is_empty() {
+            with_snippets |= !recipe.compiled.snippets.is_empty();
             problems.push(Error::from(crate::recipe::Invalid {
                 origin: file.display().to_string(),
                 diagnostics: found,
@@ -137,10 +139,12 @@ fn check_renders(
         None => Ok(()),
         Some(mut e) => {
             e.hints.retain(|h| !h.starts_with("fix the recipe file"));
-            e.hints.push(
+            e.hints.push(if with_snippets {
                 "nothing was added; `promptbook snippet list` shows the snippets in the library"
-                    .into(),
-            );
+                    .into()
+            } else {
+                "nothing was added".into()
+            });
             Err(e)
         }
     }
