@@ -228,15 +228,14 @@ pub async fn save(State(app): State<Arc<App>>, Form(form): Form<SaveForm>) -> Pa
                     }
                     .into());
                 }
-                Ok(())
-            })
-            .and_then(|()| {
-                app.write(|lib| match &target {
+                // Checked and stored under one hold of the library, so no snippet changes
+                // in between.
+                match &target {
                     Target::New => lib.create(&recipe, &text),
                     Target::Existing { name, base } => {
                         lib.save_version(name, *base, &recipe, &text)
                     }
-                })
+                }
             })
             .map_err(Problems::Error),
     };
