@@ -18,10 +18,8 @@ use super::template_form::TemplateForm;
 /// library renders from YAML until each recipe is stored again.
 const STAMP: &str = concat!(env!("CARGO_PKG_VERSION"), "/3");
 
-/// How every form this promptbook writes begins.
-fn prefix() -> String {
-    format!("{{\"promptbook\":\"{STAMP}\",")
-}
+/// How every form this promptbook writes begins ([`STAMP`] as the first field).
+const PREFIX: &str = concat!("{\"promptbook\":\"", env!("CARGO_PKG_VERSION"), "/3\",");
 
 /// The templates as parsed, in the order the recipe's fields hold them (system, prompt,
 /// messages): `None` for one whose text holds no `{{`, which is that text.
@@ -73,7 +71,7 @@ pub fn write(
 /// form; `None` when another promptbook wrote it or it cannot be read, and the YAML must be
 /// parsed instead.
 pub fn read(json: &str) -> Option<Read> {
-    if !json.starts_with(&prefix()) {
+    if !json.starts_with(PREFIX) {
         return None;
     }
     reading_form(|| serde_json::from_str(json).ok())
@@ -83,6 +81,12 @@ pub fn read(json: &str) -> Option<Read> {
 mod tests {
     use super::*;
     use crate::recipe::Recipe;
+
+    /// The prefix a form is recognised by is the stamp it is written with.
+    #[test]
+    fn the_prefix_holds_the_stamp() {
+        assert_eq!(PREFIX, format!("{{\"promptbook\":\"{STAMP}\","));
+    }
 
     /// Every starter recipe reads back from its form exactly as from its YAML (positions
     /// included), so rendering from either gives the same prompt.
