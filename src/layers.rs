@@ -36,6 +36,7 @@ const CORE: &[(&str, &[&str])] = &[
         "pack",
         &[
             "error", "paths", "limits", "yaml", "decode", "sniff", "recipe", "store", "check",
+            "edit",
         ],
     ),
     (

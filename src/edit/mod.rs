@@ -344,13 +344,24 @@ pub fn renders_with_changed_snippet(
     full: &str,
     snippet: &Snippet,
 ) -> Result<Vec<String>> {
+    renders_with_changed_snippet_except(library, full, snippet, &|_| false)
+}
+
+/// [`renders_with_changed_snippet`] over the including recipes `skip` does not name (those
+/// a pack update replaces along with the snippet).
+pub fn renders_with_changed_snippet_except(
+    library: &Library,
+    full: &str,
+    snippet: &Snippet,
+    skip: &dyn Fn(&str) -> bool,
+) -> Result<Vec<String>> {
     let users = match library.snippet_users(full) {
         Ok(users) => users,
         Err(e) if e.kind == ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
     let mut problems = Vec::new();
-    for user in users {
+    for user in users.into_iter().filter(|u| !skip(u)) {
         let stored = library.get(&user)?;
         let recipe = stored.parse_for_render()?;
         let mut set = library.snippets_for(&recipe, stored.pack.as_deref())?;

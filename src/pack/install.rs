@@ -728,7 +728,7 @@ pub fn plan_update(
             new_index: None,
         });
     }
-    Ok(UpdatePlan {
+    let plan = UpdatePlan {
         name: installed.name.clone(),
         from_version: installed.version.clone(),
         to_version: pack.manifest.version().to_string(),
@@ -737,7 +737,53 @@ pub fn plan_update(
         origin,
         changes,
         pack,
-    })
+    };
+    refuse_breaking_snippets(lib, &plan)?;
+    Ok(plan)
+}
+
+/// Refuses an update whose new snippet versions would stop a recipe that the update leaves
+/// as it is (the user's own, another pack's, or one of this pack's the user changed) from
+/// rendering with its defaults. The pack's own new recipes were rendered with the new
+/// snippets already ([`refuse_unrenderable`]).
+fn refuse_breaking_snippets(lib: &Library, plan: &UpdatePlan) -> Result<()> {
+    use ChangeKind::{Added, Changed, Removed, Restored, TakeTheirs};
+    let replaced: HashSet<&str> = plan
+        .changes
+        .iter()
+        .filter(|c| {
+            !c.snippet && matches!(c.kind, Added | Changed | TakeTheirs | Restored | Removed)
+        })
+        .map(|c| c.address.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    for c in &plan.changes {
+        if !c.snippet || !matches!(c.kind, Changed | TakeTheirs) {
+            continue;
+        }
+        let Some(new) = c.new_index.and_then(|i| plan.pack.snippets.get(i)) else {
+            continue;
+        };
+        problems.extend(
+            crate::edit::renders_with_changed_snippet_except(
+                lib,
+                &c.address,
+                &new.snippet,
+                &|user| replaced.contains(user),
+            )?
+            .into_iter()
+            .map(|p| format!("the snippet {}: {p}", c.address)),
+        );
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "updating `{}` would stop recipes from rendering with their defaults:\n  {}",
+        plan.name,
+        problems.join("\n  ")
+    ))
+    .hint("nothing was changed; change those recipes first (`promptbook edit NAME`), or ask the pack's authors about the snippet"))
 }
 
 /// Whether a change of this kind shows the pack's new text.

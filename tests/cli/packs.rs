@@ -492,6 +492,62 @@ fn a_recipe_that_cannot_render_with_its_defaults_fails_add_and_update() {
         .stdout_has("For parentsteachers.");
 }
 
+/// An update that changes a pack's snippet so a recipe of the user's, which includes it as
+/// `team/house`, no longer renders with its defaults is refused, changing nothing; the
+/// pack's own recipe that the update changes along with it does not count.
+#[test]
+fn an_update_whose_snippet_breaks_a_recipe_of_yours_is_refused() {
+    let env = Env::new();
+    let dir = folder(
+        &env,
+        "team",
+        "team",
+        &[
+            ("snippets/house.yaml", "name: house\ntemplate: 'For {{audience}}.'\n".into()),
+            (
+                "reply.yaml",
+                "name: reply\ntitle: R\nvariables:\n  audience: { type: string, default: parents }\nprompt: '{{> house}}'\n".into(),
+            ),
+        ],
+    );
+    env.cmd(&["pack", "add", dir.to_str().unwrap()])
+        .ok()
+        .stderr_has("Installed team 1.0.0");
+    env.write(
+        "mine.yaml",
+        "name: mine\ntitle: M\nvariables:\n  audience: { type: string, default: parents }\nprompt: '{{> team/house}}'\n",
+    );
+    env.cmd(&["add", "mine.yaml"]).ok().stderr_has("added mine");
+    // Version 2: the snippet wants a list, and the pack's own recipe gives it one.
+    env.write(
+        "team/snippets/house.yaml",
+        "name: house\ntemplate: 'For {{#each audience}}{{this}}{{/each}}.'\n",
+    );
+    env.write(
+        "team/reply.yaml",
+        "name: reply\ntitle: R\nvariables:\n  audience: { type: list, default: [parents] }\nprompt: '{{> house}}'\n",
+    );
+    let before = env.dump();
+    env.cmd(&["pack", "update", "team", "--yes"])
+        .fails(3)
+        .stderr_has("updating `team` would stop recipes from rendering with their defaults:")
+        .stderr_has("the snippet team/house: `mine` would not render with its defaults")
+        .stderr_has("nothing was changed");
+    assert_eq!(env.dump(), before);
+    // Once `mine` gives a list too, the update goes through.
+    env.write(
+        "mine.yaml",
+        "name: mine\ntitle: M\nvariables:\n  audience: { type: list, default: [parents] }\nprompt: '{{> team/house}}'\n",
+    );
+    env.cmd(&["add", "mine.yaml"])
+        .ok()
+        .stderr_has("updated mine");
+    env.cmd(&["pack", "update", "team", "--yes"])
+        .ok()
+        .stderr_has("team");
+    env.cmd(&["render", "mine"]).ok().stdout_has("For parents.");
+}
+
 #[test]
 fn a_tampered_bundle_is_refused() {
     let env = Env::new();
