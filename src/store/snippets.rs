@@ -481,15 +481,20 @@ pub(super) fn check_recipe(
     .into())
 }
 
-/// The snippets whose current version includes snippet `id` (found from their own place),
-/// by full name.
-pub(super) fn includers_of(conn: &Connection, id: i64) -> Sql<Vec<String>> {
+/// Snippet `id`'s full name (`pack/name`, or the bare name for the user's own).
+pub(super) fn snippet_address(conn: &Connection, id: i64) -> Sql<String> {
     let (namespace, bare): (String, String) = conn.query_row(
         "SELECT namespace, name FROM snippets WHERE id = ?1",
         [id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let target = address(&namespace, &bare);
+    Ok(address(&namespace, &bare))
+}
+
+/// The snippets whose current version includes snippet `id` (found from their own place),
+/// by full name.
+pub(super) fn includers_of(conn: &Connection, id: i64) -> Sql<Vec<String>> {
+    let target = snippet_address(conn, id)?;
     let all: Vec<(String, String, String)> = conn
         .prepare_cached(
             "SELECT s.namespace, s.name, v.template FROM snippets s
@@ -539,12 +544,7 @@ pub(super) fn users_of(conn: &Connection, id: i64) -> Sql<Vec<(i64, String, Stri
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let (namespace, bare): (String, String) = conn.query_row(
-        "SELECT namespace, name FROM snippets WHERE id = ?1",
-        [id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let target = address(&namespace, &bare);
+    let target = snippet_address(conn, id)?;
     let mut users = Vec::new();
     for (recipe_id, ns, name, form, yaml) in candidates {
         let full = address(&ns, &name);
